@@ -138,7 +138,9 @@ _SMS_DLR_SKY = _SMS_SENT_SKY + " STATUSDETAILS? AGGREGATORID!"
 _SMS_DLR_JSON = _SMS_SENT_JSON
 
 
-def _sms_mt(code: str, title: str, statuses: tuple[str, ...], sky: str, sky_prov: str) -> PostbackType:
+def _sms_mt(
+    code: str, title: str, statuses: tuple[str, ...], sky: str, sky_prov: str
+) -> PostbackType:
     json = _SMS_SENT_JSON if code in ("N201", "E201") else _SMS_DLR_JSON
     return PostbackType(
         "SMS_MT",
@@ -191,16 +193,24 @@ def _mms_mt(
     defaults = {"STATUS": statuses[0]}
     if sentas:
         defaults["SENTAS"] = sentas
-    return PostbackType("MMS_MT", code, title, layouts, statuses, defaults, json_status_details=True)
+    return PostbackType(
+        "MMS_MT", code, title, layouts, statuses, defaults, json_status_details=True
+    )
 
 
-def _content(code: str, title: str, spec: str, provenance: str, json_prov: str = "INF") -> PostbackType:
+def _content(
+    code: str, title: str, spec: str, provenance: str, json_prov: str = "INF"
+) -> PostbackType:
     """Save/encoding notifications: no STATUS, no TRACKINGID, no xsi attributes."""
     return PostbackType(
         "MMS_MT",
         code,
         title,
-        {SKY: _layout(spec, provenance), SX: _layout(spec, provenance), SJ: _layout(spec, json_prov)},
+        {
+            SKY: _layout(spec, provenance),
+            SX: _layout(spec, provenance),
+            SJ: _layout(spec, json_prov),
+        },
         schema=None,
     )
 
@@ -239,7 +249,11 @@ _TYPES: tuple[PostbackType, ...] = (
         "E202",
         "MMS MT delivery of the xHTML link SMS failed",
         ("Message Sent/Failed",),
-        {SKY: _layout(_N202_SKY, "INF"), SX: _layout(_N202_SX, "INF"), SJ: _layout(_N202_JSON, "INF")},
+        {
+            SKY: _layout(_N202_SKY, "INF"),
+            SX: _layout(_N202_SX, "INF"),
+            SJ: _layout(_N202_JSON, "INF"),
+        },
         sentas="SMS",
     ),
     _mms_mt(
@@ -278,14 +292,22 @@ _TYPES: tuple[PostbackType, ...] = (
         "E501",
         "Device discovery message could not be sent",
         ("Message Failed",),
-        {SKY: _layout(_E101_SKY, "INF"), SX: _layout(_E101_SKY, "INF"), SJ: _layout(_E101_JSON, "INF")},
+        {
+            SKY: _layout(_E101_SKY, "INF"),
+            SX: _layout(_E101_SKY, "INF"),
+            SJ: _layout(_E101_JSON, "INF"),
+        },
         sentas=None,
     ),
     _mms_mt(
         "E502",
         "Device discovery message not delivered",
         ("Message Sent/Failed", "Message Sent/Expired", "Message Sent/NotSupported"),
-        {SKY: _layout(_E102_SKY, "INF"), SX: _layout(_E102_SX, "INF"), SJ: _layout(_E102_JSON, "INF")},
+        {
+            SKY: _layout(_E102_SKY, "INF"),
+            SX: _layout(_E102_SX, "INF"),
+            SJ: _layout(_E102_JSON, "INF"),
+        },
         sentas=None,
     ),
     _content("N003", "saveMMS: content stored and encoded", "MMSID!", "DOC"),

@@ -1,0 +1,143 @@
+"""Choosing the catalogue entry for a render call and preparing its values.
+
+Fields are keyed by Skycore element names. A name no layout of the code knows is an error
+(with the closest match); a name the code has only in other flavours is left out silently, so
+one scenario renders in every flavour.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from collections.abc import Mapping
+from datetime import datetime
+
+from mockserver.wire.catalog import TIME_NODES, Layout, PostbackType, lookup, types_for
+from mockserver.wire.errors import FieldError, UnknownCodeError
+from mockserver.wire.model import FieldValue
+from mockserver.wire.timefmt import STYLES, format_time
+
+#: Characters XML 1.0 cannot carry, even as references.
+_XML_INVALID = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
+
+#: Skycore status -> JSON short status (Sinch JSON / Skycore v2 tables).
+JSON_STATUS = {
+    "Message Sent": "Sent",
+    "Message Sent/Delivered": "Delivered",
+    "Message Failed": "Failed",
+    "Message Sent/Failed": "Failed",
+    "Message Sent/Rejected": "Rejected",
+    "Message Sent/Expired": "Expired",
+    "Message Sent/NotSupported": "Unrecognised",
+}
+#: Skycore v2 JSON reports an undelivered SMS (E202) as "Rejected".
+_JSON_STATUS_SMS = {**JSON_STATUS, "Message Sent/Failed": "Rejected"}
+#: Sinch XML spellings that differ from Skycore's (PLATFORM.md section 12, decision 24).
+SINCH_STATUS = {"Message Sent/NotSupported": "Message Sent/Not Supported"}
+
+
+def json_status(entry: PostbackType, status: str) -> str:
+    table = _JSON_STATUS_SMS if entry.origin == "SMS_MT" else JSON_STATUS
+    return table.get(status, status)
+
+
+def json_status_back(entry: PostbackType, short: str) -> str:
+    for status in entry.statuses:
+        if json_status(entry, status) == short:
+            return status
+    return short
+
+
+def resolve(code: str, fields: Mapping[str, object], flavor: str) -> PostbackType:
+    """The entry for ``code``; ORIGIN in the fields (or ``ORIGIN/CODE``) picks among homonyms,
+    else the first entry whose nodes hold every given field in this flavour."""
+    origin = fields.get("ORIGIN")
+    if origin is not None or "/" in code:
+        return lookup(code, str(origin) if origin is not None else None)
+    candidates = types_for(code)
+    if not candidates:
+        return lookup(code)
+    names = set(fields) - {"ORIGIN", "CODE"}
+    for entry in candidates:
+        if flavor in entry.layouts and names <= set(entry.layouts[flavor].names):
+            return entry
+    return candidates[0]
+
+
+def clean_text(value: str, invalid_chars: str) -> str:
+    """Replace (or refuse) characters that XML 1.0 cannot represent."""
+    if not _XML_INVALID.search(value):
+        return value
+    if invalid_chars == "error":
+        bad = _XML_INVALID.search(value)
+        assert bad is not None
+        raise FieldError(
+            f"character U+{ord(bad.group()):04X} cannot be carried in XML 1.0; "
+            "remove it or render with invalid_chars='replace'"
+        )
+    return _XML_INVALID.sub("\ufffd", value)
+
+
+def _text(name: str, value: object, style: str) -> str:
+    if isinstance(value, datetime):
+        return format_time(value, style)
+    if isinstance(value, bool) or not isinstance(value, str | int):
+        raise FieldError(f"field {name} must be text, not {type(value).__name__}: {value!r}")
+    return str(value)
+
+
+def _files(value: object) -> list[str]:
+    if isinstance(value, str) or not isinstance(value, list | tuple):
+        raise FieldError(f"field CONTENT must be a list of file URLs, not {value!r}")
+    return [_text("CONTENT", item, "iso") for item in value]
+
+
+def prepare(
+    entry: PostbackType,
+    layout: Layout,
+    fields: Mapping[str, object],
+    flavor: str,
+    *,
+    now: datetime | None,
+    strict: bool,
+    style: str | None = None,
+) -> dict[str, FieldValue]:
+    """Values in layout order: validated, as text, required ones defaulted where documented."""
+    known = entry.all_names()
+    for name in fields:
+        if name in ("ORIGIN", "CODE"):
+            continue
+        if name not in known:
+            close = difflib.get_close_matches(name, sorted(known), n=1)
+            hint = f"did you mean {close[0]}?" if close else f"it has: {', '.join(sorted(known))}"
+            raise FieldError(f"{entry.key} has no field {name!r}; {hint}")
+    if "ORIGIN" in fields and str(fields["ORIGIN"]) != entry.origin:
+        raise FieldError(f"ORIGIN {fields['ORIGIN']!r} does not match {entry.key}")
+    style = style or STYLES[flavor]
+    values: dict[str, FieldValue] = {}
+    for node in layout.nodes:
+        if node.name in fields:
+            raw = fields[node.name]
+            values[node.name] = (
+                _files(raw) if node.name == "CONTENT" else _text(node.name, raw, style)
+            )
+        elif node.required:
+            default = _default(entry, node.name, now, style)
+            if default is not None:
+                values[node.name] = default
+            elif strict:
+                raise FieldError(f"{entry.key} ({flavor}) needs field {node.name}")
+    return values
+
+
+def _default(entry: PostbackType, name: str, now: datetime | None, style: str) -> FieldValue | None:
+    if name in entry.defaults:
+        return entry.defaults[name]
+    if name in TIME_NODES:
+        return format_time(now or datetime.now().astimezone(), style)
+    if name == "CONTENT":
+        return []
+    return None
+
+
+__all__ = ["UnknownCodeError", "clean_text", "json_status", "prepare", "resolve"]

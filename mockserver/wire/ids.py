@@ -1,0 +1,74 @@
+"""The platform's identifier shapes (PLATFORM.md section 3).
+
+Every generator takes a ``random.Random`` (or a counter) so seeded runs are reproducible.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import random
+import re
+import string
+
+_ALNUM = string.ascii_letters + string.digits
+_UPPER_ALNUM = string.digits + string.ascii_uppercase
+
+TRACKING_KINDS = ("SMS", "MMS")
+_RAW_TRACKING = re.compile(r"^(SMS|MMS)_(\d+)$")
+MMS_MO_ID = re.compile(r"^MMS_MO_[A-Za-z0-9]{8}$")
+AGGREGATOR_ID = re.compile(r"^[0-9A-Z]{5}(-[0-9A-Z]{5}){4}$")
+TRANSACTION_ID = re.compile(r"^[0-9A-Z]{5}(-[0-9A-Z]{5}){3}$")
+
+
+def tracking_id(kind: str, number: int) -> str:
+    """TRACKINGID as the platform prints it: base64 of ``SMS_<n>`` or ``MMS_<n>``.
+
+    >>> tracking_id("MMS", 597879)
+    'TU1TXzU5Nzg3OQ=='
+    """
+    if kind not in TRACKING_KINDS:
+        raise ValueError(f"tracking id kind must be SMS or MMS, not {kind!r}")
+    if number < 0:
+        raise ValueError(f"tracking id number must be >= 0, not {number}")
+    return base64.b64encode(f"{kind}_{number}".encode()).decode("ascii")
+
+
+def decode_tracking_id(value: str) -> tuple[str, int] | None:
+    """``("MMS", 597879)`` for a platform-style TRACKINGID (base64 or raw), else None."""
+    match = _RAW_TRACKING.match(value)
+    if match is None:
+        try:
+            decoded = base64.b64decode(value.encode("ascii"), validate=True).decode("ascii")
+        except (binascii.Error, UnicodeError, ValueError):
+            return None
+        match = _RAW_TRACKING.match(decoded)
+    if match is None:
+        return None
+    return match.group(1), int(match.group(2))
+
+
+def mms_mo_id(rng: random.Random) -> str:
+    """An MMS MO TRACKINGID: ``MMS_MO_`` and 8 alphanumerics (``MMS_MO_iLnCRrL6``)."""
+    return "MMS_MO_" + "".join(rng.choice(_ALNUM) for _ in range(8))
+
+
+def _groups(rng: random.Random, count: int) -> str:
+    return "-".join("".join(rng.choice(_UPPER_ALNUM) for _ in range(5)) for _ in range(count))
+
+
+def aggregator_id(rng: random.Random) -> str:
+    """AGGREGATORID: five groups of five digits/capitals (``11529-64807-97508-73852-97658``)."""
+    return _groups(rng, 5)
+
+
+def transaction_id(rng: random.Random) -> str:
+    """SMS MO TRANSACTIONID: four groups of five (``511XG-02294-192SA-482H8``)."""
+    return _groups(rng, 4)
+
+
+def mmsid(number: int) -> str:
+    """MMSID: the saved MMS's integer id, as text (``39597``)."""
+    if number <= 0:
+        raise ValueError(f"MMSID must be a positive integer, not {number}")
+    return str(number)
