@@ -369,10 +369,10 @@ def _unknown_message(code: str, origin: str | None) -> str:
 
     where = f" under origin {origin}" if origin else ""
     message = f"unknown postback code {code!r}{where}"
-    close = difflib.get_close_matches(code.upper(), CODES, n=1, cutoff=0.5)
-    if origin and not close and types_for(code):
+    if origin and types_for(code):
         origins = ", ".join(t.origin for t in types_for(code))
         return f"{message}; {code.upper()} exists under {origins}"
+    close = difflib.get_close_matches(code.upper(), CODES, n=1, cutoff=0.5)
     if close:
         return f"{message}; did you mean {close[0]}?"
     return f"{message}; known codes: {', '.join(CODES)}"

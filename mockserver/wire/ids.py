@@ -17,7 +17,7 @@ _UPPER_ALNUM = string.digits + string.ascii_uppercase
 TRACKING_KINDS = ("SMS", "MMS")
 _RAW_TRACKING = re.compile(r"^(SMS|MMS)_(\d+)$")
 MMS_MO_ID = re.compile(r"^MMS_MO_[A-Za-z0-9]{8}$")
-AGGREGATOR_ID = re.compile(r"^[0-9A-Z]{5}(-[0-9A-Z]{5}){4}$")
+AGGREGATOR_ID = re.compile(r"^[0-9A-Z]{5}(-[0-9A-Z]{5}){3,4}$")
 TRANSACTION_ID = re.compile(r"^[0-9A-Z]{5}(-[0-9A-Z]{5}){3}$")
 
 
@@ -58,7 +58,8 @@ def _groups(rng: random.Random, count: int) -> str:
 
 
 def aggregator_id(rng: random.Random) -> str:
-    """AGGREGATORID: five groups of five digits/capitals (``11529-64807-97508-73852-97658``)."""
+    """AGGREGATORID: groups of five digits/capitals (``11529-64807-97508-73852-97658``; the
+    documents also show four groups, ``5114E-07230-09382-0762U``)."""
     return _groups(rng, 5)
 
 

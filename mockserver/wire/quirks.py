@@ -98,7 +98,9 @@ def check_quirks(names: Iterable[str]) -> frozenset[str]:
     chosen = frozenset(names)
     for name in chosen:
         if name not in QUIRKS:
-            close = difflib.get_close_matches(name, list(QUIRKS), n=1)
+            close = difflib.get_close_matches(name, list(QUIRKS), n=1) or [
+                q for q in QUIRKS if name and name in q
+            ]
             hint = f"; did you mean {close[0]!r}?" if close else f"; known: {', '.join(QUIRKS)}"
             raise QuirkError(f"unknown verbatim quirk {name!r}{hint}")
     return chosen
