@@ -1,0 +1,151 @@
+"""Settings of the simulator: one frozen dataclass, validated on creation.
+
+Loading from flags, ``MOCKSERVER_*`` variables and ``mockserver.toml`` comes later; this module
+holds the values, their defaults (DESIGN.md section 3) and the checks.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import math
+from dataclasses import dataclass, field
+from typing import Any
+from urllib.parse import urlsplit
+
+from mockserver.wire.model import BODY_MODES, FLAVORS
+
+CLOCKS = ("real", "virtual")
+RETRY_MODES = ("retries", "total")
+SUCCESS_MODES = ("200", "2xx")
+
+
+class ConfigError(ValueError):
+    """A setting has a value the simulator cannot use; ``setting`` names it."""
+
+    def __init__(self, setting: str, message: str) -> None:
+        super().__init__(f"setting {setting!r}: {message}")
+        self.setting = setting
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Every setting of the simulator, with the platform's documented defaults.
+
+    Retry policy: ``retry_mode="retries"`` (default) makes ``retry_attempts`` the number of
+    retries after the first attempt (5 -> 6 attempts, the reading "a maximum of 5 retries");
+    ``retry_mode="total"`` makes it the total number of attempts (the reading "up to a total
+    of 5 times"). The delay before retry *n* is ``retry_interval * retry_backoff ** (n - 1)``
+    (the platform: a flat 300 s). ``success="2xx"`` is a simulator option: the platform
+    counts only HTTP 200 as success. ``timeout`` bounds both connect and read; the platform
+    documents only the 10 s connect limit.
+    """
+
+    host: str = "127.0.0.1"
+    port: int = 8055
+    postback_url: str | None = None
+    mo_postback_url: str | None = None
+    flavor: str = "skycore-xml"
+    body_mode: str = "raw"
+    data_dir: str = "./.mockserver"
+    scenarios: tuple[str, ...] = field(default_factory=tuple)
+    time_scale: float = 1.0
+    clock: str = "real"
+    retry_attempts: int = 5
+    retry_interval: float = 300.0
+    retry_backoff: float = 1.0
+    retry_mode: str = "retries"
+    timeout: float = 10.0
+    success: str = "200"
+    moderation: bool = False
+    seed: int | None = None
+    token: str | None = None
+    workers: int = 8
+    drain_timeout: float = 15.0
+
+    def __post_init__(self) -> None:
+        if not isinstance(self.scenarios, tuple):
+            object.__setattr__(self, "scenarios", tuple(self.scenarios))
+        validate(self)
+
+    def replace(self, **changes: Any) -> Settings:
+        """A copy with ``changes`` applied and validated; unknown names raise ConfigError."""
+        names = {f.name for f in dataclasses.fields(self)}
+        for name in changes:
+            if name not in names:
+                raise ConfigError(name, f"unknown setting; known: {', '.join(sorted(names))}")
+        return dataclasses.replace(self, **changes)
+
+    @property
+    def max_attempts(self) -> int:
+        """Attempts in total for one postback, first attempt included."""
+        if self.retry_mode == "total":
+            return self.retry_attempts
+        return self.retry_attempts + 1
+
+    def retry_delay(self, attempt: int) -> float:
+        """Platform seconds between attempt number ``attempt`` (1-based) and the next one."""
+        return self.retry_interval * self.retry_backoff ** (attempt - 1)
+
+    def url_for(self, is_mo: bool) -> str | None:
+        """Where a postback goes: MO to the MO URL when set, else the general URL."""
+        if is_mo and self.mo_postback_url:
+            return self.mo_postback_url
+        return self.postback_url
+
+    def as_dict(self) -> dict[str, Any]:
+        return dataclasses.asdict(self)
+
+
+def validate(s: Settings) -> None:
+    """Raise ConfigError naming the first bad setting and how to fix it."""
+    _check_choice("flavor", s.flavor, FLAVORS)
+    _check_choice("body_mode", s.body_mode, BODY_MODES)
+    _check_choice("clock", s.clock, CLOCKS)
+    _check_choice("retry_mode", s.retry_mode, RETRY_MODES)
+    _check_choice("success", s.success, SUCCESS_MODES)
+    _check_int("port", s.port, 0, 65535)
+    _check_int("retry_attempts", s.retry_attempts, 1 if s.retry_mode == "total" else 0, 1000)
+    _check_int("workers", s.workers, 1, 512)
+    _check_positive("time_scale", s.time_scale)
+    _check_positive("timeout", s.timeout)
+    _check_positive("retry_backoff", s.retry_backoff)
+    _check_positive("drain_timeout", s.drain_timeout, allow_zero=True)
+    _check_positive("retry_interval", s.retry_interval, allow_zero=True)
+    for name in ("postback_url", "mo_postback_url"):
+        _check_url(name, getattr(s, name))
+    if not s.host:
+        raise ConfigError("host", "must not be empty; use 127.0.0.1 to listen locally")
+    if not s.data_dir:
+        raise ConfigError("data_dir", "must not be empty; use ':memory:' to keep no file")
+    if s.seed is not None and (isinstance(s.seed, bool) or not isinstance(s.seed, int)):
+        raise ConfigError("seed", f"must be an integer or unset (got {s.seed!r})")
+    if not isinstance(s.moderation, bool):
+        raise ConfigError("moderation", f"must be true or false (got {s.moderation!r})")
+
+
+def _check_choice(name: str, value: object, choices: tuple[str, ...]) -> None:
+    if value not in choices:
+        raise ConfigError(name, f"{value!r} is not one of {', '.join(choices)}")
+
+
+def _check_int(name: str, value: object, low: int, high: int) -> None:
+    if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
+        raise ConfigError(name, f"must be a whole number from {low} to {high} (got {value!r})")
+
+
+def _check_positive(name: str, value: object, *, allow_zero: bool = False) -> None:
+    ok = isinstance(value, int | float) and not isinstance(value, bool) and math.isfinite(value)
+    if ok and (value > 0 or (allow_zero and value == 0)):  # type: ignore[operator]
+        return
+    what = "zero or more" if allow_zero else "more than zero"
+    raise ConfigError(name, f"must be a number {what} (got {value!r})")
+
+
+def _check_url(name: str, value: str | None) -> None:
+    if value is None:
+        return
+    parts = urlsplit(value) if isinstance(value, str) else None
+    if parts is None or parts.scheme not in ("http", "https") or not parts.hostname:
+        raise ConfigError(
+            name, f"{value!r} is not an http(s) URL; give e.g. http://127.0.0.1:5000/postback"
+        )

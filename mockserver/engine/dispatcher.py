@@ -1,0 +1,148 @@
+"""HTTP delivery: one attempt of a postback, and a pool of worker threads making attempts.
+
+An attempt succeeds on HTTP 200 (``success="2xx"``, a simulator option, accepts any 2xx);
+anything else (another status, a timeout, a refused or reset connection, no URL) is a failure
+that the timeline retries per the policy in ``Settings``.
+"""
+
+from __future__ import annotations
+
+import http.client
+import queue
+import threading
+import time
+from collections.abc import Callable
+
+from mockserver.config import Settings
+from mockserver.engine.clock import Clock
+from mockserver.engine.jobs import Attempt, Job
+from mockserver.engine.transport import HttpTransport, Response, Transport
+
+__all__ = ["Dispatcher", "HttpTransport", "Response", "Transport"]
+
+NO_URL = "no postback URL configured: set postback_url (or mo_postback_url for MO postbacks)"
+
+
+class Dispatcher:
+    """Makes attempts, synchronously (``attempt``) or on worker threads (``submit``)."""
+
+    def __init__(
+        self,
+        settings: Callable[[], Settings],
+        clock: Clock,
+        transport: Transport | None = None,
+    ) -> None:
+        self._settings = settings
+        self._clock = clock
+        self.transport: Transport = transport or HttpTransport()
+        self._queue: queue.SimpleQueue[Job | None] = queue.SimpleQueue()
+        self._threads: list[threading.Thread] = []
+        self._on_done: Callable[[Attempt], None] | None = None
+        self._busy = 0
+        self._busy_lock = threading.Condition()
+
+    # -- one attempt --
+
+    def attempt(self, job: Job) -> Attempt:
+        settings = self._settings()
+        url = job.url or settings.url_for(job.origin.endswith("_MO"))
+        headers = {"Content-Type": job.content_type, "Content-Length": str(len(job.body))}
+        result = Attempt(
+            postback_id=job.id,
+            number=job.number,
+            due=job.due,
+            started=self._clock.now(),
+            url=url,
+            request_headers=headers,
+            ok=False,
+            possible_duplicate=job.possible_duplicate,
+            message_key=job.message_key,
+            generation=job.generation,
+        )
+        if url is None:
+            result.error = NO_URL
+            return result
+        started = time.perf_counter()
+        try:
+            response = self.transport.send(url, job.body, headers, settings.timeout)
+        except TimeoutError as exc:
+            result.error = f"timeout after {settings.timeout:g} s ({exc or 'no answer'})"
+        except (OSError, http.client.HTTPException, ValueError) as exc:
+            result.error = f"{type(exc).__name__}: {exc}"
+        else:
+            _fill(result, response, settings.success)
+        result.latency = time.perf_counter() - started
+        return result
+
+    # -- worker pool --
+
+    def start(self, workers: int, on_done: Callable[[Attempt], None]) -> None:
+        self._on_done = on_done
+        for n in range(workers):
+            thread = threading.Thread(target=self._work, name=f"mockserver-worker-{n}")
+            thread.daemon = True
+            thread.start()
+            self._threads.append(thread)
+
+    def submit(self, job: Job) -> None:
+        with self._busy_lock:
+            self._busy += 1
+        self._queue.put(job)
+
+    def backlog(self) -> int:
+        """Jobs submitted and not yet taken by a worker (approximate)."""
+        return self._queue.qsize()
+
+    @property
+    def in_flight(self) -> int:
+        return self._busy
+
+    def wait_idle(self, timeout: float) -> bool:
+        """Wait until no attempt is queued or running; False if ``timeout`` ran out."""
+        deadline = time.monotonic() + timeout
+        with self._busy_lock:
+            while self._busy:
+                left = deadline - time.monotonic()
+                if left <= 0:
+                    return False
+                self._busy_lock.wait(left)
+        return True
+
+    def stop(self, timeout: float) -> bool:
+        """Finish queued and running attempts (at most ``timeout`` s), then end the workers."""
+        drained = self.wait_idle(timeout)
+        for _ in self._threads:
+            self._queue.put(None)
+        if drained:
+            for thread in self._threads:
+                thread.join(timeout=1.0)
+        self._threads.clear()
+        return drained
+
+    def close(self) -> None:
+        self.transport.close()
+
+    def _work(self) -> None:
+        while (job := self._queue.get()) is not None:
+            try:
+                result = self.attempt(job)
+                if self._on_done is not None:
+                    self._on_done(result)
+            finally:
+                with self._busy_lock:
+                    self._busy -= 1
+                    if not self._busy:
+                        self._busy_lock.notify_all()
+
+
+def _fill(result: Attempt, response: Response, success: str) -> None:
+    result.status = response.status
+    result.response_headers = response.headers
+    result.response_body = response.body
+    result.truncated = response.truncated
+    if success == "2xx":
+        result.ok = 200 <= response.status < 300
+    else:
+        result.ok = response.status == 200
+    if not result.ok:
+        result.error = f"HTTP {response.status} (success is {success})"

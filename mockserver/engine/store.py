@@ -1,0 +1,267 @@
+"""SQLite persistence: the timeline of postbacks, the attempt log, messages, moderation, runs.
+
+One connection shared by the threads of one process behind a re-entrant lock (so that
+``:memory:`` works too); WAL journal, ``synchronous=NORMAL``: a committed row survives the
+process being killed. Due postbacks are found through a partial index on ``due``, so a
+million scheduled postbacks stay on disk, not in Python memory.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+import threading
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+from mockserver.engine.jobs import Attempt, Job, NewPostback
+from mockserver.engine.schema import migrate
+
+DB_NAME = "mockserver.sqlite3"
+CHECKPOINT_EVERY = 0.5  # seconds
+_DUE_SQL = (
+    "SELECT id, due, message_key, origin, url, content_type, body, attempts, possible_duplicate"
+    " FROM postbacks WHERE state = 'scheduled' AND due <= ? ORDER BY due, id LIMIT ?"
+)
+_LIST_COLUMNS = (
+    "id, created, due, state, origin, code, message_key, tracking_id, run_id, flavor, url, "
+    "content_type, attempts, possible_duplicate, replay_of, updated"
+)
+_FILTERS = {
+    "code": "code = ?",
+    "origin": "origin = ?",
+    "tracking_id": "tracking_id = ?",
+    "message_key": "message_key = ?",
+    "state": "state = ?",
+    "run_id": "run_id = ?",
+    "since": "created >= ?",
+    "replay_of": "replay_of = ?",
+}
+
+
+def db_path(data_dir: str) -> str:
+    """The SQLite file for ``data_dir`` (``:memory:`` stays as it is)."""
+    if data_dir == ":memory:":
+        return data_dir
+    return str(Path(data_dir) / DB_NAME)
+
+
+class Store:
+    """The database of one platform; every method is thread-safe."""
+
+    def __init__(self, data_dir: str = ":memory:") -> None:
+        path = db_path(data_dir)
+        if path != ":memory:":
+            Path(data_dir).mkdir(parents=True, exist_ok=True)
+        self.path = path
+        self.lock = threading.RLock()
+        self._conn = sqlite3.connect(path, check_same_thread=False, isolation_level=None)
+        self._conn.execute("PRAGMA journal_mode=WAL")
+        self._conn.execute("PRAGMA synchronous=NORMAL")
+        self._conn.execute("PRAGMA busy_timeout=5000")
+        self._depth = 0
+        with self.lock:
+            self.found_version = migrate(self._conn)
+        self._stop = threading.Event()
+        self._checkpointer: threading.Thread | None = None
+        if path != ":memory:":
+            self._conn.execute("PRAGMA wal_autocheckpoint=0")
+            self._checkpointer = threading.Thread(
+                target=self._checkpoint_loop, name="mockserver-checkpoint", daemon=True
+            )
+            self._checkpointer.start()
+
+    def close(self) -> None:
+        self._stop.set()
+        if self._checkpointer is not None:
+            self._checkpointer.join(timeout=5.0)
+        with self.lock:
+            if self._checkpointer is not None:
+                self._conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+            self._conn.close()
+
+    def _checkpoint_loop(self) -> None:
+        """Copy the WAL into the database off the scheduler's path (a checkpoint with its
+        fsync inside a commit stalled due postbacks by several ms in bench/schedule.py)."""
+        conn = sqlite3.connect(self.path, isolation_level=None)
+        try:
+            while not self._stop.wait(CHECKPOINT_EVERY):
+                conn.execute("PRAGMA wal_checkpoint(PASSIVE)")
+        finally:
+            conn.close()
+
+    @contextmanager
+    def transaction(self) -> Iterator[sqlite3.Connection]:
+        """Hold the lock; the outermost level begins and commits (or rolls back)."""
+        with self.lock:
+            if self._depth == 0:
+                self._conn.execute("BEGIN IMMEDIATE")
+            self._depth += 1
+            try:
+                yield self._conn
+            except BaseException:
+                self._depth -= 1
+                if self._depth == 0:
+                    self._conn.execute("ROLLBACK")
+                raise
+            self._depth -= 1
+            if self._depth == 0:
+                self._conn.execute("COMMIT")
+
+    # -- timeline --
+
+    def insert_postbacks(self, items: Sequence[NewPostback], now: float) -> list[int]:
+        with self.transaction() as conn:
+            ids = []
+            for p in items:
+                cur = conn.execute(
+                    "INSERT INTO postbacks (created, due, state, origin, code, message_key, "
+                    "tracking_id, run_id, fields, flavor, url, content_type, body, replay_of, "
+                    "updated) VALUES (?, ?, 'scheduled', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    (now, p.due, p.origin, p.code, p.message_key, p.tracking_id, p.run_id,
+                     json.dumps(p.fields), p.flavor, p.url, p.content_type, p.body,
+                     p.replay_of, now),
+                )  # fmt: skip
+                ids.append(int(cur.lastrowid or 0))
+            return ids
+
+    def due_jobs(self, now: float, limit: int) -> list[Job]:
+        """Scheduled postbacks due at ``now``, earliest first (ties: scheduling order)."""
+        with self.lock:
+            rows = self._conn.execute(
+                _DUE_SQL,
+                (now, limit),
+            ).fetchall()
+        return [_job(row) for row in rows]
+
+    def next_due(self) -> float | None:
+        with self.lock:
+            row = self._conn.execute(
+                "SELECT due FROM postbacks WHERE state = 'scheduled' ORDER BY due, id LIMIT 1"
+            ).fetchone()
+        return None if row is None else float(row[0])
+
+    def set_state(self, ids: Iterable[int], state: str, now: float) -> None:
+        with self.transaction() as conn:
+            conn.executemany(
+                "UPDATE postbacks SET state = ?, updated = ? WHERE id = ?",
+                [(state, now, i) for i in ids],
+            )
+
+    def record(self, attempts: Sequence[tuple[Attempt, str, float]], now: float) -> None:
+        """Log attempts and move each postback to its new (state, due)."""
+        with self.transaction() as conn:
+            conn.executemany(
+                "INSERT INTO attempts (postback_id, number, due, started, url, request_headers,"
+                " status, latency, response_headers, response_body, truncated, error, ok,"
+                " possible_duplicate) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                [_attempt_row(a) for a, _, _ in attempts],
+            )
+            conn.executemany(
+                "UPDATE postbacks SET state = ?, due = ?, attempts = ?, updated = ? "
+                "WHERE id = ? AND state = 'sending'",
+                [(state, due, a.number, now, a.postback_id) for a, state, due in attempts],
+            )
+
+    def recover(self, now: float) -> tuple[int, int]:
+        """After a restart: in-flight rows become due again as possible duplicates."""
+        with self.transaction() as conn:
+            sent = conn.execute(
+                "UPDATE postbacks SET state = 'scheduled', possible_duplicate = 1, updated = ? "
+                "WHERE state = 'sending'",
+                (now,),
+            ).rowcount
+            held = conn.execute(
+                "UPDATE postbacks SET state = 'scheduled', updated = ? WHERE state = 'queued'",
+                (now,),
+            ).rowcount
+        return sent, held
+
+    def cancel(self, postback_id: int, now: float) -> bool:
+        with self.transaction() as conn:
+            cur = conn.execute(
+                "UPDATE postbacks SET state = 'cancelled', updated = ? "
+                "WHERE id = ? AND state IN ('scheduled', 'queued')",
+                (now, postback_id),
+            )
+            return cur.rowcount == 1
+
+    def count_active(self) -> int:
+        """Postbacks not yet in a final state."""
+        with self.lock:
+            row = self._conn.execute(
+                "SELECT COUNT(*) FROM postbacks WHERE state IN ('scheduled', 'queued', 'sending')"
+            ).fetchone()
+        return int(row[0])
+
+    def reset(self) -> None:
+        with self.transaction() as conn:
+            for table in ("attempts", "postbacks", "messages", "moderation", "runs"):
+                conn.execute(f"DELETE FROM {table}")  # noqa: S608 - fixed names
+
+    # -- queries --
+
+    def postbacks(self, limit: int = 100, offset: int = 0, **filters: Any) -> list[dict[str, Any]]:
+        """The delivery log, newest first; filters: see ``_FILTERS`` (None = no filter)."""
+        where, args = [], []
+        for name, value in filters.items():
+            if name not in _FILTERS:
+                raise ValueError(f"unknown filter {name!r}; use one of {', '.join(_FILTERS)}")
+            if value is not None:
+                where.append(_FILTERS[name])
+                args.append(value)
+        sql = f"SELECT {_LIST_COLUMNS} FROM postbacks"  # noqa: S608 - fixed columns
+        if where:
+            sql += " WHERE " + " AND ".join(where)
+        sql += " ORDER BY id DESC LIMIT ? OFFSET ?"
+        with self.lock:
+            cur = self._conn.execute(sql, (*args, limit, offset))
+            return [_as_dict(cur, row) for row in cur.fetchall()]
+
+    def postback(self, postback_id: int) -> dict[str, Any] | None:
+        with self.lock:
+            cur = self._conn.execute("SELECT * FROM postbacks WHERE id = ?", (postback_id,))
+            row = cur.fetchone()
+            if row is None:
+                return None
+            item = _as_dict(cur, row)
+            cur = self._conn.execute(
+                "SELECT * FROM attempts WHERE postback_id = ? ORDER BY number", (postback_id,)
+            )
+            attempts = [_as_dict(cur, r) for r in cur.fetchall()]
+        item["fields"] = json.loads(item["fields"])
+        for a in attempts:
+            a["request_headers"] = json.loads(a["request_headers"])
+            a["response_headers"] = json.loads(a["response_headers"] or "[]")
+            a["ok"], a["truncated"] = bool(a["ok"]), bool(a["truncated"])
+            a["possible_duplicate"] = bool(a["possible_duplicate"])
+        item["attempts_log"] = attempts
+        return item
+
+    def execute(self, sql: str, args: Sequence[Any] = ()) -> list[dict[str, Any]]:
+        """Run one statement (for the other tables and for tests); rows as dicts."""
+        with self.lock:
+            cur = self._conn.execute(sql, args)
+            return [_as_dict(cur, row) for row in cur.fetchall()]
+
+
+def _as_dict(cur: sqlite3.Cursor, row: Sequence[Any]) -> dict[str, Any]:
+    item = {d[0]: value for d, value in zip(cur.description, row, strict=True)}
+    if "possible_duplicate" in item:
+        item["possible_duplicate"] = bool(item["possible_duplicate"])
+    return item
+
+
+def _job(row: Sequence[Any]) -> Job:
+    id_, due, key, origin, url, content_type, body, attempts, dup = row
+    return Job(id_, due, key, origin, url, content_type, body, attempts, bool(dup))
+
+
+def _attempt_row(a: Attempt) -> tuple[Any, ...]:
+    return (
+        a.postback_id, a.number, a.due, a.started, a.url, json.dumps(a.request_headers),
+        a.status, a.latency, json.dumps(a.response_headers), a.response_body, int(a.truncated),
+        a.error, int(a.ok), int(a.possible_duplicate),
+    )  # fmt: skip

@@ -1,0 +1,297 @@
+"""MockPlatform: the one backend. It holds the settings, the store, the clock and the
+dispatcher; every entry point (platform API, control API, UI, CLI, pytest plugin) calls it.
+No Flask here.
+"""
+
+from __future__ import annotations
+
+import importlib
+import logging
+import math
+import signal
+import threading
+from collections.abc import Callable, Sequence
+from typing import Any, cast
+
+from mockserver.config import Settings
+from mockserver.engine.clock import Clock, RealClock, VirtualClock
+from mockserver.engine.dispatcher import Dispatcher
+from mockserver.engine.jobs import NewPostback
+from mockserver.engine.runner import RealRunner, VirtualRunner
+from mockserver.engine.store import Store
+from mockserver.engine.timeline import Event, Timeline
+from mockserver.engine.transport import Transport
+from mockserver.wire.model import Postback
+
+log = logging.getLogger(__name__)
+Subscriber = Callable[[Event], None]
+_Render = Callable[..., bytes]
+
+
+class MockPlatform:
+    """The simulated platform: schedule postbacks, deliver them on its clock, keep the log.
+
+    ``clock="virtual"`` (or a ``VirtualClock`` passed in): time moves only through
+    ``advance``/``run_until_idle``, which deliver synchronously before returning. Otherwise a
+    scheduler thread and ``settings.workers`` worker threads deliver in the background.
+    """
+
+    def __init__(
+        self,
+        settings: Settings | None = None,
+        *,
+        clock: Clock | None = None,
+        transport: Transport | None = None,
+    ) -> None:
+        self._settings = settings or Settings()
+        s = self._settings
+        if clock is None:
+            clock = VirtualClock(time_scale=s.time_scale) if s.clock == "virtual" else None
+            clock = clock or RealClock(s.time_scale)
+        self.clock: Clock = clock
+        self.store = Store(s.data_dir)
+        self._subscribers: list[Subscriber] = []
+        self._sub_lock = threading.Lock()
+        self.timeline = Timeline(self.store, clock, lambda: self._settings)
+        self.dispatcher = Dispatcher(lambda: self._settings, clock, transport)
+        self.recovered = self.store.recover(clock.now())
+        self._closed = False
+        self._real: RealRunner | None = None
+        self._virtual: VirtualRunner | None = None
+        if isinstance(clock, VirtualClock):
+            self._virtual = VirtualRunner(self.timeline, self.dispatcher, clock, self._publish)
+        else:
+            self._real = RealRunner(self.timeline, self.dispatcher, self._publish)
+            self._real.start(s.workers)
+
+    # -- settings --
+
+    @property
+    def settings(self) -> Settings:
+        return self._settings
+
+    def configure(self, **changes: Any) -> Settings:
+        """Change live settings (validated). ``clock``, ``data_dir`` and ``workers`` take
+        effect only for a new platform; retry, URL and success settings apply at once."""
+        self._settings = self._settings.replace(**changes)
+        self.clock.time_scale = self._settings.time_scale
+        return self._settings
+
+    # -- scheduling --
+
+    def schedule(
+        self,
+        postback: Postback,
+        at: float | None = None,
+        url: str | None = None,
+        *,
+        delay: float | None = None,
+        body: bytes | None = None,
+        content_type: str | None = None,
+        flavor: str | None = None,
+        message_key: str | None = None,
+        run_id: str | None = None,
+    ) -> int:
+        """Put one postback on the timeline; returns its id.
+
+        ``at``: absolute platform time (epoch s, not scaled); ``delay``: platform seconds from
+        now (``time_scale`` applied); neither: due now. ``url`` overrides the configured
+        postback URL(s), which are otherwise looked up at each attempt. ``body`` (with
+        ``content_type``) sends pre-rendered bytes as they are; otherwise the postback is
+        rendered with ``mockserver.wire.render`` in ``flavor`` (default: the setting).
+        ``message_key`` (default TRACKINGID, else MMSID) orders the postbacks of one message.
+        """
+        item = self.prepare(postback, at, url, delay=delay, body=body, content_type=content_type,
+                            flavor=flavor, message_key=message_key, run_id=run_id)  # fmt: skip
+        return self.schedule_many([item])[0]
+
+    def prepare(
+        self,
+        postback: Postback,
+        at: float | None = None,
+        url: str | None = None,
+        *,
+        delay: float | None = None,
+        body: bytes | None = None,
+        content_type: str | None = None,
+        flavor: str | None = None,
+        message_key: str | None = None,
+        run_id: str | None = None,
+    ) -> NewPostback:
+        """What ``schedule`` stores, without storing it (for ``schedule_many``)."""
+        if at is not None and delay is not None:
+            raise ValueError("give either at (absolute time) or delay (seconds from now)")
+        if delay is not None and (delay < 0 or not math.isfinite(delay)):
+            raise ValueError(f"delay must be zero or more seconds (got {delay})")
+        due = at if at is not None else self.clock.after(delay or 0.0)
+        flavor = flavor or postback.flavor or self._settings.flavor
+        if body is None:
+            body, content_type = self._render(postback, flavor)
+        fields = postback.fields
+        tracking = fields.get("TRACKINGID")
+        key = message_key or _text(tracking) or _text(fields.get("MMSID"))
+        return NewPostback(
+            due=due, origin=postback.origin, code=postback.code, fields=dict(fields),
+            flavor=flavor, content_type=content_type or _default_type(flavor), body=body,
+            url=url, message_key=key, tracking_id=_text(tracking), run_id=run_id,
+        )  # fmt: skip
+
+    def schedule_many(self, items: Sequence[NewPostback]) -> list[int]:
+        """Store many prepared postbacks in one transaction; returns their ids."""
+        ids = self.store.insert_postbacks(items, self.clock.now())
+        self.timeline.scheduled(ids, [p.due for p in items])
+        if self._real is not None and items:
+            self._real.scheduled(min(p.due for p in items))
+        self._publish(self.timeline.take_events())
+        return ids
+
+    def _render(self, postback: Postback, flavor: str) -> tuple[bytes, str]:
+        wire = importlib.import_module("mockserver.wire")
+        render = cast(_Render | None, getattr(wire, "render", None))
+        content_type = cast(Callable[[str, str], str] | None, getattr(wire, "content_type", None))
+        if render is None or content_type is None:
+            raise RuntimeError("mockserver.wire.render is not available: pass body= instead")
+        fields: dict[str, Any] = {"ORIGIN": postback.origin, **postback.fields}
+        mode = self._settings.body_mode
+        return render(postback.code, fields, flavor=flavor, body_mode=mode), content_type(
+            flavor, mode
+        )
+
+    # -- the log --
+
+    def postbacks(self, limit: int = 100, offset: int = 0, **filters: Any) -> list[dict[str, Any]]:
+        """The delivery log, newest first. Filters: code, origin, tracking_id, message_key,
+        state, run_id, since (created at or after, epoch s), replay_of."""
+        return self.store.postbacks(limit, offset, **filters)
+
+    def postback(self, postback_id: int) -> dict[str, Any] | None:
+        """One postback with its body, fields and ``attempts_log`` (every attempt; the request
+        body of an attempt is the postback's ``body``)."""
+        return self.store.postback(postback_id)
+
+    def replay(self, postback_id: int, url: str | None = None) -> int:
+        """Send a logged postback again, now, as a new postback with its own attempt chain."""
+        row = self.store.postback(postback_id)
+        if row is None:
+            raise KeyError(f"no postback with id {postback_id}")
+        item = NewPostback(
+            due=self.clock.now(), origin=row["origin"], code=row["code"], fields=row["fields"],
+            flavor=row["flavor"], content_type=row["content_type"], body=row["body"],
+            url=url or row["url"], message_key=row["message_key"],
+            tracking_id=row["tracking_id"], run_id=row["run_id"], replay_of=postback_id,
+        )  # fmt: skip
+        return self.schedule_many([item])[0]
+
+    def cancel(self, postback_id: int) -> bool:
+        """Cancel a postback that is waiting (not one being sent); True if it was."""
+        done = self.timeline.cancel(postback_id)
+        if done and self._real is not None:
+            self._real.wake()
+        self._publish(self.timeline.take_events())
+        return done
+
+    def reset(self) -> None:
+        """Drop all state: postbacks, attempts, messages, moderation, runs."""
+        self.timeline.reset()
+        if self._real is not None:
+            self._real.wake()
+        self._publish(self.timeline.take_events())
+
+    # -- time --
+
+    def now(self) -> float:
+        return self.clock.now()
+
+    def advance(self, seconds: float) -> float:
+        """Virtual clock: move time on, delivering all that falls due; returns the new time."""
+        return self._need_virtual("advance").advance(seconds)
+
+    def run_until_idle(self, timeout: float = 60.0) -> float:
+        """Virtual clock: run the timeline to its end. Real clock: wait (at most ``timeout``
+        real seconds) until nothing is scheduled or in flight; TimeoutError if it is not."""
+        if self._virtual is not None:
+            return self._virtual.run_until_idle()
+        assert self._real is not None
+        if not self._real.wait_idle(timeout):
+            raise TimeoutError(f"the timeline was not idle after {timeout} s")
+        return self.clock.now()
+
+    def _need_virtual(self, what: str) -> VirtualRunner:
+        if self._virtual is None:
+            raise RuntimeError(f"{what}() needs the virtual clock: use Settings(clock='virtual')")
+        return self._virtual
+
+    # -- events --
+
+    def subscribe(self, callback: Subscriber) -> Callable[[], None]:
+        """Call ``callback(event)`` on every state change (types: see ``timeline.Event``:
+        postback.scheduled/attempt/delivered/failed/cancelled, platform.reset); returns an
+        unsubscribe function. Callbacks run on engine threads: keep them short."""
+        with self._sub_lock:
+            self._subscribers.append(callback)
+            self.timeline.events_on = True
+
+        def unsubscribe() -> None:
+            with self._sub_lock:
+                if callback in self._subscribers:
+                    self._subscribers.remove(callback)
+                self.timeline.events_on = bool(self._subscribers)
+
+        return unsubscribe
+
+    def publish(self, event: Event) -> None:
+        """Send an event of another part (e.g. ``moderation.held``) to the subscribers."""
+        self._publish([event])
+
+    def _publish(self, events: list[Event]) -> None:
+        with self._sub_lock:
+            subscribers = list(self._subscribers)
+        for event in events:
+            for callback in subscribers:
+                try:
+                    callback(event)
+                except Exception:
+                    log.exception("event subscriber failed on %s", event.get("type"))
+
+    # -- life cycle --
+
+    def close(self, drain_timeout: float | None = None) -> bool:
+        """Stop: attempts in flight may finish for ``drain_timeout`` s (default: the setting);
+        what is still in flight then is re-sent on the next start. True if all drained."""
+        if self._closed:
+            return True
+        self._closed = True
+        drained = True
+        if self._real is not None:
+            timeout = self._settings.drain_timeout if drain_timeout is None else drain_timeout
+            drained = self._real.stop(timeout)
+        self.dispatcher.close()
+        self.store.close()
+        return drained
+
+    def __enter__(self) -> MockPlatform:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+def _text(value: str | list[str] | None) -> str | None:
+    return value if isinstance(value, str) and value else None
+
+
+def _default_type(flavor: str) -> str:
+    if flavor.endswith("json"):
+        return "application/json"
+    return "text/xml; charset=utf-8"
+
+
+def drain_on_sigterm(platform: MockPlatform) -> None:
+    """Make SIGTERM close ``platform`` (in-flight attempts drain for ``drain_timeout``) and
+    exit. Call from the main thread of a server process; not installed by default."""
+
+    def handler(signum: int, frame: object) -> None:
+        platform.close()
+        raise SystemExit(128 + signum)
+
+    signal.signal(signal.SIGTERM, handler)

@@ -1,0 +1,88 @@
+"""The SQLite store: schema version, migrations, recovery, indexes."""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+import pytest
+
+from mockserver.engine.jobs import NewPostback
+from mockserver.engine.schema import SCHEMA_VERSION, SchemaError
+from mockserver.engine.store import Store, db_path
+
+
+def item(due: float, key: str = "T1") -> NewPostback:
+    return NewPostback(due, "SMS_MT", "N201", {"TRACKINGID": key}, "skycore-xml", "text/xml", b"x")
+
+
+def test_new_database_has_the_schema(tmp_path: Path):
+    store = Store(str(tmp_path / "data"))
+    try:
+        assert store.found_version == 0
+        version = store.execute("PRAGMA user_version")
+        assert version == [{"user_version": SCHEMA_VERSION}]
+        tables = {r["name"] for r in store.execute("SELECT name FROM sqlite_master")}
+        assert {"postbacks", "attempts", "messages", "moderation", "runs"} <= tables
+        assert store.execute("PRAGMA journal_mode") == [{"journal_mode": "wal"}]
+    finally:
+        store.close()
+    again = Store(str(tmp_path / "data"))
+    assert again.found_version == SCHEMA_VERSION
+    again.close()
+
+
+def test_newer_schema_is_refused(tmp_path: Path):
+    Store(str(tmp_path)).close()
+    conn = sqlite3.connect(db_path(str(tmp_path)))
+    conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION + 1}")
+    conn.close()
+    with pytest.raises(SchemaError, match="upgrade mockserver"):
+        Store(str(tmp_path))
+
+
+def test_due_query_uses_the_partial_index():
+    store = Store()
+    try:
+        plan = store.execute(
+            "EXPLAIN QUERY PLAN SELECT id FROM postbacks WHERE state = 'scheduled' "
+            "AND due <= 1 ORDER BY due, id LIMIT 5"
+        )
+        assert "postbacks_due" in str(plan)
+    finally:
+        store.close()
+
+
+def test_due_jobs_in_order_and_recover():
+    store = Store()
+    try:
+        ids = store.insert_postbacks([item(5), item(1, "T2"), item(3)], now=0)
+        assert [j.id for j in store.due_jobs(4, 10)] == [ids[1], ids[2]]
+        assert store.next_due() == 1
+        store.set_state([ids[1]], "sending", now=1)
+        store.set_state([ids[2]], "queued", now=1)
+        assert store.recover(now=2) == (1, 1)
+        jobs = store.due_jobs(10, 10)
+        assert [(j.id, j.possible_duplicate) for j in jobs] == [
+            (ids[1], True),
+            (ids[2], False),
+            (ids[0], False),
+        ]
+    finally:
+        store.close()
+
+
+def test_transaction_rolls_back():
+    store = Store()
+    try:
+
+        def fail() -> None:
+            with store.transaction():
+                store.insert_postbacks([item(1)], now=0)
+                raise RuntimeError
+
+        with pytest.raises(RuntimeError):
+            fail()
+        assert store.next_due() is None
+    finally:
+        store.close()
