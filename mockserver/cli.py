@@ -13,5 +13,42 @@ def main() -> None:
     """A local simulator of the Skycore / Sinch SMS and MMS platform and its postbacks."""
 
 
+@main.command("list")
+@click.option(
+    "--scenarios",
+    "folders",
+    multiple=True,
+    type=click.Path(exists=True, file_okay=False),
+    help="An extra folder of scenarios (repeatable).",
+)
+def list_scenarios(folders: tuple[str, ...]) -> None:
+    """The available scenarios: name, kind, flavours, codes and description."""
+    from mockserver.scenarios import Library, ScenarioValidationError, supported_flavors
+
+    try:
+        library = Library(folders)
+    except ScenarioValidationError as exc:
+        raise click.ClickException(str(exc)) from None
+    for s in library:
+        click.echo(
+            f"{s.name}  [{s.kind}]  {' '.join(s.codes())}  ({', '.join(supported_flavors(s))})"
+        )
+        click.echo(f"    {s.description}")
+
+
+@main.command()
+@click.argument("paths", nargs=-1, required=True, type=click.Path())
+def validate(paths: tuple[str, ...]) -> None:
+    """Check scenario files (or folders of them); exit 1 listing every error."""
+    from mockserver.scenarios import validate_paths
+
+    scenarios, errors = validate_paths(paths)
+    for error in errors:
+        click.echo(f"error: {error}", err=True)
+    if errors:
+        raise SystemExit(1)
+    click.echo(f"ok: {len(scenarios)} scenario(s) valid")
+
+
 if __name__ == "__main__":  # pragma: no cover
     main()

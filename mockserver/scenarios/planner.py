@@ -1,0 +1,88 @@
+"""``plan(scenario, ...)``: a pure function from a scenario, vars and a seed to a :class:`Plan`.
+
+The same scenario, vars, seed, flavour and start time give byte-identical bodies and the same
+offsets. Linked postbacks share ids by convention: a field the step does not set is taken from
+the var of the same meaning (``TRACKINGID`` from ``tracking_id``, ``TO`` from ``to``; see
+:data:`FIELD_VARS`) when the flavour's layout has that field.
+
+Known differences from the real platform, on purpose: timestamps after a ``wait: moderation``
+are computed as if approval came when the wait began (the platform stamps N401 with the
+receipt time anyway); a ``reorder`` fault swaps due times only, bodies keep their own
+timestamps.
+"""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Mapping
+from datetime import UTC, datetime, timedelta, timezone
+from typing import Any
+
+from mockserver.scenarios import templating
+from mockserver.scenarios.errors import ScenarioError
+from mockserver.scenarios.model import Scenario
+from mockserver.scenarios.plan import Plan
+from mockserver.scenarios.values import render_vars
+from mockserver.scenarios.walker import Walker
+from mockserver.wire.model import FLAVORS, FieldValue
+
+#: Timestamps use a fixed North-American offset, as every documented example does.
+PLATFORM_TZ = timezone(timedelta(hours=-5))
+
+
+def plan(
+    scenario: Scenario,
+    vars: Mapping[str, FieldValue] | None = None,
+    seed: int | None = None,
+    flavor: str = "skycore-xml",
+    now: datetime | float | None = None,
+    *,
+    run_id: str = "preview",
+    body_mode: str = "raw",
+    time_scale: float = 1.0,
+    locale: str = "en_US",
+    media_base_url: str = "http://127.0.0.1:8055",
+) -> Plan:
+    """Plan one run of ``scenario``; raises ScenarioError (with a location) on any problem."""
+    if flavor not in FLAVORS:
+        raise ScenarioError(
+            f"unknown flavour {flavor!r}", fix=f"choose one of {', '.join(FLAVORS)}"
+        )
+    if seed is None:
+        seed = random.SystemRandom().getrandbits(32)
+    start = _start(now)
+    fake = templating.make_fake(seed, locale, media_base_url, flavor)
+    run = {"id": run_id, "name": scenario.name, "seed": seed, "flavor": flavor}
+    context: dict[str, Any] = {"vars": {}, "ids": {}, "run": run, "now": start, "fake": fake}
+    context["vars"] = render_vars(scenario, vars or {}, context)
+    walker = Walker(
+        rng=random.Random(seed),
+        context=context,
+        flavor=flavor,
+        body_mode=body_mode,
+        start=start,
+        time_scale=time_scale,
+    )
+    walker.seed_ids()
+    walker.steps(scenario.steps, "steps")
+    postbacks, holds = walker.finish()
+    return Plan(
+        scenario=scenario.name,
+        run_id=run_id,
+        seed=seed,
+        flavor=flavor,
+        start=start,
+        vars=dict(context["vars"]),
+        ids=dict(context["ids"]),
+        postbacks=postbacks,
+        holds=holds,
+        choices=tuple(walker.choices),
+    )
+
+
+def _start(now: datetime | float | None) -> datetime:
+    if now is None:
+        return datetime.now(PLATFORM_TZ).replace(microsecond=0)
+    if isinstance(now, datetime):
+        return now if now.tzinfo else now.replace(tzinfo=UTC)
+    return datetime.fromtimestamp(now, PLATFORM_TZ)

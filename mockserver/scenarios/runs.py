@@ -1,0 +1,249 @@
+"""Running a scenario on a platform: plan it, put its postbacks on the engine's timeline.
+
+``start_run`` needs only the platform's ``schedule``-family API (``prepare``,
+``schedule_many``, ``now``, ``clock``, ``settings``). Moderation holds are kept in the run
+(the platform has no moderation queue yet): ``approve``/``reject`` release a hold.
+"""
+
+from __future__ import annotations
+
+import functools
+import threading
+import uuid
+import weakref
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any, Protocol
+
+from mockserver.scenarios.errors import ScenarioError
+from mockserver.scenarios.library import Library
+from mockserver.scenarios.model import Scenario
+from mockserver.scenarios.plan import Plan, PlannedPostback
+from mockserver.scenarios.planner import plan
+from mockserver.wire.model import FieldValue
+
+
+class Platform(Protocol):
+    """What a run needs from MockPlatform."""
+
+    @property
+    def settings(self) -> Any: ...
+
+    @property
+    def clock(self) -> Any: ...
+
+    def now(self) -> float: ...
+
+    def prepare(
+        self, postback: Any, at: float | None = None, url: str | None = None, **kw: Any
+    ) -> Any: ...
+
+    def schedule_many(self, items: Any) -> list[int]: ...
+
+
+@dataclass
+class HoldState:
+    phase: int
+    state: str = "pending"  # pending, approved, rejected
+    item: Mapping[str, FieldValue] = field(default_factory=dict)
+    moderation_id: int | None = None  # the platform's moderation item, when it holds it
+
+
+@dataclass
+class Run:
+    """One run: its plan, where its postbacks went on the timeline, its moderation holds."""
+
+    id: str
+    plan: Plan
+    url: str | None
+    scheduled: dict[int, int] = field(default_factory=dict)  # plan index -> engine id
+    holds: list[HoldState] = field(default_factory=list)
+    rejected: dict[int, int] = field(default_factory=dict)  # (hold's) index -> engine id
+
+    @property
+    def ids(self) -> Mapping[str, str]:
+        return self.plan.ids
+
+    def pending_hold(self) -> HoldState | None:
+        """The next hold waiting for a moderator (holds are released in order)."""
+        for hold in self.holds:
+            if hold.state == "pending":
+                return hold
+            if hold.state == "rejected":
+                return None
+        return None
+
+    def to_dict(self) -> dict[str, Any]:
+        """The control API's view of the run (``POST /scenarios/{name}/runs`` reply)."""
+        return {
+            "run_id": self.id,
+            "scenario": self.plan.scenario,
+            "seed": self.plan.seed,
+            "flavor": self.plan.flavor,
+            "ids": dict(self.plan.ids),
+            "choices": list(self.plan.choices),
+            "postbacks": [
+                _planned_dict(p, self.scheduled.get(p.index)) for p in self.plan.postbacks
+            ],
+            "holds": [
+                {
+                    "phase": h.phase,
+                    "state": h.state,
+                    "moderation_id": h.moderation_id,
+                    "item": dict(h.item),
+                }
+                for h in self.holds
+            ],
+        }
+
+
+def _planned_dict(p: PlannedPostback, engine_id: int | None) -> dict[str, Any]:
+    return {
+        "index": p.index,
+        "postback_id": engine_id,
+        "origin": p.postback.origin,
+        "code": p.code,
+        "phase": p.phase,
+        "offset": p.offset,
+        "step": p.step,
+        "faults": list(p.faults),
+        "dropped": p.dropped,
+        "duplicate_of": p.duplicate_of,
+    }
+
+
+_RUNS: weakref.WeakKeyDictionary[Any, dict[str, Run]] = weakref.WeakKeyDictionary()
+_LOCK = threading.Lock()
+
+
+def runs_of(platform: Platform) -> dict[str, Run]:
+    """The runs started on ``platform`` (kept beside it until it has its own registry)."""
+    with _LOCK:
+        return _RUNS.setdefault(platform, {})
+
+
+def start_run(
+    platform: Platform,
+    scenario: Scenario | str,
+    vars: Mapping[str, FieldValue] | None = None,
+    seed: int | None = None,
+    postback_url: str | None = None,
+    flavor: str | None = None,
+    *,
+    library: Library | None = None,
+    locale: str = "en_US",
+) -> Run:
+    """Plan ``scenario`` and schedule its phase-0 postbacks; later phases wait for approval."""
+    settings = platform.settings
+    if isinstance(scenario, str):
+        scenario = (library or default_library(tuple(settings.scenarios))).get(scenario)
+    run_id = uuid.uuid4().hex[:12]
+    if seed is None and settings.seed is not None:
+        seed = (settings.seed * 1_000_003 + len(runs_of(platform))) % 2**32
+    the_plan = plan(
+        scenario,
+        vars,
+        seed,
+        flavor or settings.flavor,
+        platform.now(),
+        run_id=run_id,
+        body_mode=settings.body_mode,
+        time_scale=platform.clock.time_scale,
+        locale=locale,
+        media_base_url=f"http://{settings.host}:{settings.port}",
+    )
+    run = Run(run_id, the_plan, postback_url)
+    run.holds = [HoldState(h.phase, item=h.item) for h in the_plan.holds]
+    items = the_plan.in_phase(0)
+    run.scheduled.update(
+        zip((p.index for p in items), _schedule(platform, run, items), strict=True)
+    )
+    _hold_in_inbox(platform, run)
+    runs_of(platform)[run_id] = run
+    return run
+
+
+_SUMMARY = ("FROM", "TO", "KEYWORD", "SUBJECT", "TRACKINGID", "CONTENT")
+
+
+def _hold_in_inbox(platform: Platform, run: Run) -> None:
+    """Put a single, plain ``wait: moderation`` into the platform's moderation queue (when it
+    has one), so the control API and UI list it. Several holds, or ``on_reject`` steps, stay
+    in the run: the queue knows only approve-sends / reject-drops."""
+    inbox = getattr(platform, "inbox", None)
+    if inbox is None or len(run.holds) != 1 or run.plan.holds[0].on_reject:
+        return
+    from mockserver.inbox import Held
+
+    hold = run.holds[0]
+    scale = platform.clock.time_scale or 1.0
+    held = [
+        Held(p.postback, p.offset / scale, p.body, p.content_type)
+        for p in run.plan.in_phase(hold.phase)
+    ]
+    summary = {k: v for k, v in hold.item.items() if k in _SUMMARY}
+    hold.moderation_id = inbox.hold(held, summary, url=run.url, run_id=run.id)
+
+
+@functools.lru_cache(maxsize=8)
+def default_library(folders: tuple[str, ...]) -> Library:
+    """The built-ins plus ``folders``, loaded once per set of folders."""
+    return Library(folders)
+
+
+def _schedule(platform: Platform, run: Run, items: list[PlannedPostback]) -> list[int]:
+    base = platform.now()
+    prepared = [
+        platform.prepare(
+            p.postback,
+            at=base + p.offset,
+            url=run.url,
+            body=p.body,
+            content_type=p.content_type,
+            flavor=run.plan.flavor,
+            run_id=run.id,
+        )
+        for p in items
+    ]
+    return platform.schedule_many(prepared) if prepared else []
+
+
+def approve(platform: Platform, run: Run) -> list[int]:
+    """Release the run's pending moderation hold: its postbacks are due from now on."""
+    hold = _pending(run, "approve")
+    hold.state = "approved"
+    items = run.plan.in_phase(hold.phase)
+    inbox = getattr(platform, "inbox", None)
+    if hold.moderation_id is not None and inbox is not None:
+        ids: list[int] = list(inbox.approve(hold.moderation_id))
+    else:
+        ids = _schedule(platform, run, items)
+    run.scheduled.update(zip((p.index for p in items), ids, strict=True))
+    return ids
+
+
+def reject(platform: Platform, run: Run) -> list[int]:
+    """Drop the pending hold's postbacks; the hold's ``on_reject`` steps are sent instead."""
+    hold = _pending(run, "reject")
+    hold.state = "rejected"
+    inbox = getattr(platform, "inbox", None)
+    if hold.moderation_id is not None and inbox is not None:
+        inbox.reject(hold.moderation_id)
+        return []
+    planned = next(h for h in run.plan.holds if h.phase == hold.phase)
+    items = sorted(
+        (p for p in planned.on_reject if not p.dropped), key=lambda p: (p.offset, p.index)
+    )
+    ids = _schedule(platform, run, items)
+    run.rejected.update(zip((p.index for p in items), ids, strict=True))
+    return ids
+
+
+def _pending(run: Run, action: str) -> HoldState:
+    hold = run.pending_hold()
+    if hold is None:
+        raise ScenarioError(
+            f"run {run.id} has nothing waiting for moderation",
+            fix=f"only a run at a `wait: moderation` step can be told to {action}",
+        )
+    return hold

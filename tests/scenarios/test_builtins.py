@@ -1,0 +1,142 @@
+"""Every built-in scenario runs to completion on the virtual clock, in every flavour it
+supports, and produces its documented codes in order with linked ids."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+import pytest
+
+from mockserver.platform import MockPlatform
+from mockserver.scenarios import Library, approve, plan, start_run, supported_flavors
+from mockserver.wire import parse, parse_bundle
+from tests.scenarios.conftest import START, Recorder
+
+SKY, SX, SJ = "skycore-xml", "sinch-xml", "sinch-json"
+#: scenario -> the code sequences it may produce (per flavour when they differ)
+EXPECTED: dict[str, dict[str, set[tuple[str, ...]]]] = {
+    "sms-delivered": {"*": {("N201", "N202")}},
+    "sms-failed": {"*": {("E201",)}},
+    "sms-not-delivered": {"*": {("N201", "E202")}},
+    "mms-binary-delivered": {"*": {("N101", "N102")}},
+    "mms-binary-expired": {SJ: {("N101", "N103")}, "*": {("N101", "E102")}},
+    "mms-binary-rejected": {"*": {("N101", "E102")}},
+    "mms-binary-undeliverable": {"*": {("N101", "E102")}},
+    "mms-xhtml-delivered": {SKY: {("N101", "N202")}, "*": {("N101", "N102")}},
+    "mms-xhtml-link-failed": {"*": {("N101", "E202")}},
+    "mms-degraded-to-xhtml": {SKY: {("N101", "N202")}, "*": {("N101", "N102")}},
+    "mms-send-failed": {"*": {("E101",)}},
+    "mms-device-discovery": {"*": {("N501", "N502", "N101", "N102")}},
+    "mms-save-ok": {"*": {("N003",)}},
+    "mms-save-encoding-failed": {"*": {("E002",), ("E003",)}},
+    "mms-send-inline": {"*": {("N013", "N101", "N102")}},
+    "sms-mo": {"*": {("N211",)}},
+    "sms-mo-legacy-bundle": {"*": {("N211", "N211", "N211")}},
+    "mms-mo": {"*": {("N401",)}},
+    "mms-mo-moderated": {"*": {("N401",)}},
+}
+#: per-message sequences of the multi-message scenarios
+PER_MESSAGE = {
+    "mixed-traffic": {("N101", "N102"), ("N101", "E102"), ("N101", "N103"), ("E101",)},
+    "load-burst": {("N201", "N202")},
+}
+CASES = [(s, f) for s in sorted(EXPECTED) + sorted(PER_MESSAGE) for f in (SKY, SX, SJ)]
+
+
+def _allowed(name: str, flavor: str) -> set[tuple[str, ...]]:
+    table = EXPECTED[name]
+    return table.get(flavor, table["*"])
+
+
+def test_every_builtin_is_covered(library: Library) -> None:
+    assert set(library.names()) == set(EXPECTED) | set(PER_MESSAGE)
+    assert "mms-binary-expired" in library  # named in the README
+
+
+def _codes(body: bytes) -> list[tuple[str, dict[str, object]]]:
+    if b"<NOTIFICATION " in body:
+        return [(e.postback.code, dict(e.postback.fields)) for e in parse_bundle(body)]
+    postback = parse(body)
+    return [(postback.code, dict(postback.fields))]
+
+
+@pytest.mark.parametrize(("name", "flavor"), CASES)
+def test_builtin_runs_to_completion(
+    name: str, flavor: str, library: Library, platform: MockPlatform, recorder: Recorder
+) -> None:
+    scenario = library.get(name)
+    if flavor not in supported_flavors(scenario):
+        with pytest.raises(ValueError, match="run this scenario with"):
+            plan(scenario, seed=1, flavor=flavor, now=START)
+        return
+    run = start_run(platform, scenario, seed=7, flavor=flavor)
+    for _ in run.holds:
+        approve(platform, run)
+    platform.run_until_idle()
+    received = [item for sent in recorder.sent for item in _codes(sent.body)]
+    assert len(recorder.sent) == len(run.plan.sent())
+    if name in PER_MESSAGE:
+        _check_messages(received, PER_MESSAGE[name])
+        return
+    assert tuple(code for code, _ in received) in _allowed(name, flavor)
+    for link in ("TRACKINGID", "MMSID"):
+        values = {fields[link] for _, fields in received if link in fields}
+        assert len(values) <= 1, f"{link} differs between linked postbacks: {values}"
+    if "TRACKINGID" in run.ids:
+        assert all(
+            f.get("TRACKINGID", run.ids["TRACKINGID"]) == run.ids["TRACKINGID"] for _, f in received
+        )
+
+
+def _check_messages(
+    received: list[tuple[str, dict[str, object]]], allowed: set[tuple[str, ...]]
+) -> None:
+    by_id: dict[object, list[str]] = defaultdict(list)
+    for code, fields in received:
+        by_id[fields["TRACKINGID"]].append(code)
+    assert len(by_id) > 1
+    for tracking, codes in by_id.items():
+        assert tuple(codes) in allowed, (tracking, codes)
+
+
+def test_delays_follow_the_documented_examples(library: Library) -> None:
+    """SMS DLR 2-10 s after N201 (examples 7 s, 2.6 s); binary MMS DLR 5-20 s (5 s, 20 s)."""
+    for seed in range(30):
+        sms = plan(library.get("sms-delivered"), seed=seed, now=START).sent()
+        assert 2 <= sms[1].offset - sms[0].offset <= 10
+        mms = plan(library.get("mms-binary-delivered"), seed=seed, now=START).sent()
+        assert 5 <= mms[1].offset - mms[0].offset <= 20
+
+
+def test_binary_receipt_carries_handset_and_aggregator(library: Library) -> None:
+    sent = plan(library.get("mms-binary-delivered"), seed=3, now=START).sent()
+    n102 = sent[1].postback
+    assert {"HANDSET", "AGGREGATORID", "MMSID"} <= set(n102.fields)
+    assert n102.fields["SENTAS"] == "MMS"
+
+
+def test_flavour_decisions(library: Library) -> None:
+    """Decisions 7 (link DLR N202 -> N102 SENTAS SMS), 11 (Sinch E102 has no timestamp),
+    24 (Sinch spells Not Supported), 27 (degrade reason per flavour)."""
+    xhtml = plan(library.get("mms-xhtml-delivered"), seed=1, flavor=SX, now=START).sent()
+    assert xhtml[1].postback.code == "N102"
+    assert xhtml[1].postback.fields["SENTAS"] == "SMS"
+    assert "MMSID" not in xhtml[1].postback.fields
+    rejected = plan(library.get("mms-binary-rejected"), seed=1, flavor=SX, now=START).sent()
+    assert "TIMESTAMP" not in rejected[1].postback.fields
+    assert b"<timestamp>" not in rejected[1].body
+    undeliverable = plan(library.get("mms-binary-undeliverable"), seed=1, flavor=SX, now=START)
+    assert b"Message Sent/Not Supported" in undeliverable.sent()[1].body
+    sky = plan(library.get("mms-degraded-to-xhtml"), seed=1, flavor=SKY, now=START).sent()
+    assert sky[0].postback.fields["STATUSDETAILS"] == "Handset setting: mms with pass via xHTML;"
+    sinch = plan(library.get("mms-degraded-to-xhtml"), seed=1, flavor=SJ, now=START).sent()
+    assert sinch[0].postback.fields["STATUSDETAILS"] == "Handset setting: mms with pass via HTML"
+
+
+def test_mms_mo_has_several_files(library: Library) -> None:
+    n401 = plan(library.get("mms-mo"), seed=1, now=START).sent()[0].postback
+    files = n401.fields["CONTENT"]
+    assert isinstance(files, list)
+    assert len(files) == 3
+    assert all(f.startswith("http://127.0.0.1:8055/mock/media/") for f in files)
+    assert str(n401.fields["TRACKINGID"]).startswith("MMS_MO_")
