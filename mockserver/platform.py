@@ -5,14 +5,14 @@ No Flask here.
 
 from __future__ import annotations
 
-import importlib
 import logging
 import math
 import signal
 import threading
 from collections.abc import Callable, Sequence
-from typing import Any, cast
+from typing import Any
 
+from mockserver import wire
 from mockserver.config import Settings
 from mockserver.engine.clock import Clock, RealClock, VirtualClock
 from mockserver.engine.dispatcher import Dispatcher
@@ -21,11 +21,12 @@ from mockserver.engine.runner import RealRunner, VirtualRunner
 from mockserver.engine.store import Store
 from mockserver.engine.timeline import Event, Timeline
 from mockserver.engine.transport import Transport
+from mockserver.inbox import Inbox
+from mockserver.scenarios.service import ScenarioService
 from mockserver.wire.model import Postback
 
 log = logging.getLogger(__name__)
 Subscriber = Callable[[Event], None]
-_Render = Callable[..., bytes]
 
 
 class MockPlatform:
@@ -55,6 +56,8 @@ class MockPlatform:
         self.timeline = Timeline(self.store, clock, lambda: self._settings)
         self.dispatcher = Dispatcher(lambda: self._settings, clock, transport)
         self.recovered = self.store.recover(clock.now())
+        self.inbox = Inbox(self, self.publish)
+        self._scenarios = ScenarioService(self)
         self._closed = False
         self._real: RealRunner | None = None
         self._virtual: VirtualRunner | None = None
@@ -146,14 +149,9 @@ class MockPlatform:
         return ids
 
     def _render(self, postback: Postback, flavor: str) -> tuple[bytes, str]:
-        wire = importlib.import_module("mockserver.wire")
-        render = cast(_Render | None, getattr(wire, "render", None))
-        content_type = cast(Callable[[str, str], str] | None, getattr(wire, "content_type", None))
-        if render is None or content_type is None:
-            raise RuntimeError("mockserver.wire.render is not available: pass body= instead")
         fields: dict[str, Any] = {"ORIGIN": postback.origin, **postback.fields}
         mode = self._settings.body_mode
-        return render(postback.code, fields, flavor=flavor, body_mode=mode), content_type(
+        return wire.render(postback.code, fields, flavor, body_mode=mode), wire.content_type(
             flavor, mode
         )
 
@@ -192,10 +190,36 @@ class MockPlatform:
 
     def reset(self) -> None:
         """Drop all state: postbacks, attempts, messages, moderation, runs."""
+        self._scenarios.clear()
         self.timeline.reset()
         if self._real is not None:
             self._real.wake()
         self._publish(self.timeline.take_events())
+
+    # -- scenarios --
+
+    def scenarios(self) -> list[dict[str, Any]]:
+        """The built-in and user scenarios (``settings.scenarios`` folders), with their steps."""
+        return self._scenarios.describe_all()
+
+    def run_scenario(
+        self,
+        name: str,
+        vars: dict[str, Any] | None = None,
+        seed: int | None = None,
+        postback_url: str | None = None,
+        flavor: str | None = None,
+    ) -> dict[str, Any]:
+        """Plan and schedule one run; returns its id, ids and planned postbacks."""
+        options = {"vars": vars, "seed": seed, "postback_url": postback_url, "flavor": flavor}
+        return self._scenarios.start(name, **options)
+
+    def runs(self, limit: int = 50) -> list[dict[str, Any]]:
+        return self._scenarios.runs(limit)
+
+    def run(self, run_id: str) -> dict[str, Any] | None:
+        """A run with the state of each planned postback (from the delivery log)."""
+        return self._scenarios.run(run_id)
 
     # -- time --
 

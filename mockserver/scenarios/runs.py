@@ -13,7 +13,7 @@ import uuid
 import weakref
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any
 
 from mockserver.scenarios.errors import ScenarioError
 from mockserver.scenarios.library import Library
@@ -22,23 +22,8 @@ from mockserver.scenarios.plan import Plan, PlannedPostback
 from mockserver.scenarios.planner import plan
 from mockserver.wire.model import FieldValue
 
-
-class Platform(Protocol):
-    """What a run needs from MockPlatform."""
-
-    @property
-    def settings(self) -> Any: ...
-
-    @property
-    def clock(self) -> Any: ...
-
-    def now(self) -> float: ...
-
-    def prepare(
-        self, postback: Any, at: float | None = None, url: str | None = None, **kw: Any
-    ) -> Any: ...
-
-    def schedule_many(self, items: Any) -> list[int]: ...
+if TYPE_CHECKING:
+    from mockserver.platform import MockPlatform as Platform
 
 
 @dataclass

@@ -1,0 +1,71 @@
+"""``create_app(settings=None, platform=None)``: the Flask application around one MockPlatform.
+
+Views parse the request, call the platform and serialise; state and rules live in the platform.
+"""
+
+from __future__ import annotations
+
+import hmac
+
+from flask import Flask, Response, current_app, request
+
+from mockserver.config import Settings
+from mockserver.events import EventHub
+from mockserver.platform import MockPlatform
+from mockserver.web import control, events, inbox, log, openapi, runs, status
+from mockserver.web.api import TOKEN_COOKIE, error_response, install_error_handlers, token_ok
+
+MAX_BODY = 1024 * 1024
+#: Paths that never need the token (a container healthcheck cannot hold it).
+OPEN_PATHS = ("/mock/api/v1/health",)
+
+
+def create_app(
+    settings: Settings | None = None,
+    platform: MockPlatform | None = None,
+    *,
+    max_streams: int = 8,
+) -> Flask:
+    """The WSGI app. Without ``platform``, one is made from ``settings`` (defaults if None);
+    the caller owns it either way: ``app.extensions["mockserver"].close()`` when done."""
+    if platform is None:
+        platform = MockPlatform(settings or Settings())
+    app = Flask("mockserver")
+    app.config["MAX_CONTENT_LENGTH"] = MAX_BODY
+    app.json.sort_keys = False  # type: ignore[attr-defined]
+    hub = EventHub(max_streams=max_streams)
+    platform.subscribe(hub.publish)
+    app.extensions["mockserver"] = platform
+    app.extensions["mockserver.events"] = hub
+    install_error_handlers(app)
+    app.before_request(_check_token)
+    for module in (status, control, log, inbox, runs, events, openapi):
+        app.register_blueprint(module.bp)
+    return app
+
+
+def _check_token() -> Response | None:
+    platform: MockPlatform = current_app.extensions["mockserver"]
+    token = platform.settings.token
+    if not token or request.path in OPEN_PATHS:
+        return None
+    if request.path == "/" and request.args.get("token"):
+        return _login(token)
+    if token_ok(token):
+        return None
+    return error_response(
+        401,
+        "unauthorized",
+        "this server needs its token: send the X-Mockserver-Token header, "
+        "'Authorization: Bearer <token>', or open /?token=<token> once in a browser",
+    )
+
+
+def _login(token: str) -> Response:
+    """``/?token=...``: set the cookie for the UI and come back without the token in the URL."""
+    given = request.args.get("token", "")
+    if not hmac.compare_digest(given.encode(), token.encode()):
+        return error_response(401, "unauthorized", "wrong token")
+    response = Response(status=303, headers={"Location": "/"})
+    response.set_cookie(TOKEN_COOKIE, token, httponly=True, samesite="Strict")
+    return response

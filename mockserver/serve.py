@@ -1,0 +1,105 @@
+"""``mockserver serve``: the app on waitress, a start-up banner, a clean stop on SIGINT/SIGTERM."""
+
+from __future__ import annotations
+
+import ipaddress
+import signal
+import sys
+from collections.abc import Callable
+from typing import Any, TextIO
+
+from mockserver import __version__
+from mockserver.app import create_app
+from mockserver.config import ConfigError, Settings
+from mockserver.platform import MockPlatform
+
+
+def is_loopback(host: str) -> bool:
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        return False
+
+
+def check_exposure(settings: Settings, insecure: bool) -> None:
+    """Refuse to listen beyond this machine without a token (or an explicit --insecure)."""
+    if is_loopback(settings.host) or settings.token or insecure:
+        return
+    raise ConfigError(
+        "host",
+        f"{settings.host} is reachable from other machines: set a token (--token SECRET or "
+        "MOCKSERVER_TOKEN) so the control API and UI require it, or pass --insecure",
+    )
+
+
+def banner(settings: Settings, port: int, out: TextIO) -> None:
+    host = settings.host if ":" not in settings.host else f"[{settings.host}]"
+    base = f"http://{host}:{port}"
+    mo = settings.mo_postback_url or "(same as postbacks)"
+    data = settings.data_dir if settings.data_dir == ":memory:" else f"{settings.data_dir}/"
+    lines = [
+        f"mockserver {__version__} listening on {base}",
+        f"  UI              {base}/",
+        f"  platform API    {base}/  (sendSMS, sendMMS, ...: not built yet)",
+        f"  control API     {base}/mock/api/v1  (OpenAPI: /mock/api/v1/openapi.json)",
+        f"  postbacks  ->   {settings.postback_url or '(not set: --postback-url URL)'}",
+        f"  MO postbacks -> {mo}",
+        f"  flavour {settings.flavor}, clock {settings.clock} x{settings.time_scale}, data {data}",
+        "  token required" if settings.token else "  no token (loopback only)",
+        "Press Ctrl+C to stop.",
+    ]
+    print("\n".join(lines), file=out, flush=True)
+
+
+def serve(
+    settings: Settings,
+    *,
+    insecure: bool = False,
+    threads: int = 16,
+    out: TextIO = sys.stdout,
+    on_ready: Callable[[Any], None] | None = None,
+) -> int:
+    """Run until SIGINT/SIGTERM; in-flight postbacks drain for ``drain_timeout`` seconds."""
+    import waitress
+
+    check_exposure(settings, insecure)
+    platform = MockPlatform(settings)
+    app = create_app(platform=platform, max_streams=max(1, threads // 2))
+    hub = app.extensions["mockserver.events"]
+    try:
+        server = waitress.create_server(
+            app, host=settings.host, port=settings.port, threads=threads, ident="mockserver"
+        )
+    except OSError as exc:
+        platform.close()
+        raise ConfigError(
+            "port", f"cannot listen on {settings.host}:{settings.port}: {exc.strerror}"
+        ) from None
+
+    def stop(signum: int, frame: object) -> None:
+        hub.close()
+        raise SystemExit(0)
+
+    previous = {sig: signal.signal(sig, stop) for sig in (signal.SIGINT, signal.SIGTERM)}
+    banner(settings, server.effective_port, out)
+    if on_ready is not None:
+        on_ready(server)
+    try:
+        server.run()
+    except SystemExit:
+        pass
+    finally:
+        hub.close()
+        server.close()
+        drained = platform.close()
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
+        print(
+            "mockserver stopped"
+            + ("" if drained else " (undelivered attempts resume on the next start)"),
+            file=out,
+            flush=True,
+        )
+    return 0

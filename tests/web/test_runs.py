@@ -1,0 +1,66 @@
+"""Scenarios and runs through the control API."""
+
+from __future__ import annotations
+
+from flask.testing import FlaskClient
+
+from mockserver import wire
+from mockserver.platform import MockPlatform
+from tests.engine.conftest import Receiver
+from tests.web.test_control import error_of
+
+
+def test_scenarios_are_listed_with_their_steps(client: FlaskClient) -> None:
+    scenarios = {s["name"]: s for s in client.get("/mock/api/v1/scenarios").get_json()["scenarios"]}
+    assert "mms-binary-expired" in scenarios
+    expired = scenarios["mms-binary-expired"]
+    assert expired["codes"] == ["N101", "E102"]
+    assert expired["steps"]
+    one = client.get("/mock/api/v1/scenarios/mms-binary-expired").get_json()
+    assert one["name"] == "mms-binary-expired"
+    assert error_of(client.get("/mock/api/v1/scenarios/nope"))["code"] == "not_found"
+
+
+def test_run_plays_to_the_end(
+    client: FlaskClient, platform: MockPlatform, receiver: Receiver
+) -> None:
+    response = client.post("/mock/api/v1/scenarios/mms-binary-expired/runs", json={"seed": 3})
+    assert response.status_code == 201
+    run = response.get_json()
+    assert [p["code"] for p in run["postbacks"]] == ["N101", "E102"]
+    platform.run_until_idle()
+    parsed = [wire.parse(b) for b in receiver.bodies()]
+    assert [p.code for p in parsed] == ["N101", "E102"]
+    assert {p.fields["TRACKINGID"] for p in parsed} == {run["ids"]["TRACKINGID"]}
+    state = client.get(f"/mock/api/v1/runs/{run['run_id']}").get_json()
+    assert [p["state"] for p in state["postbacks"]] == ["delivered", "delivered"]
+    assert [r["run_id"] for r in client.get("/mock/api/v1/runs").get_json()["runs"]] == [
+        run["run_id"]
+    ]
+
+
+def test_run_options(client: FlaskClient, platform: MockPlatform, receiver: Receiver) -> None:
+    body = {
+        "flavor": "sinch-json",
+        "postback_url": receiver.url("/other"),
+        "vars": {"to": "15550001111"},
+    }
+    run = client.post("/mock/api/v1/scenarios/mms-binary-expired/runs", json=body).get_json()
+    platform.run_until_idle()
+    parsed = [wire.parse(b) for b in receiver.bodies("/other")]
+    assert [p.code for p in parsed] == ["N101", "N103"]
+    assert {p.fields["TO"] for p in parsed} == {"15550001111"}
+    assert run["flavor"] == "sinch-json"
+
+
+def test_run_errors(client: FlaskClient) -> None:
+    missing = client.post("/mock/api/v1/scenarios/nope/runs", json={})
+    assert missing.status_code == 404
+    assert "unknown scenario" in error_of(missing)["message"]
+    bad = client.post("/mock/api/v1/scenarios/mms-binary-expired/runs", json={"seed": "x"})
+    assert error_of(bad)["field"] == "seed"
+    unknown_var = client.post(
+        "/mock/api/v1/scenarios/mms-binary-expired/runs", json={"vars": {"nope": 1}}
+    )
+    assert unknown_var.status_code == 400
+    assert error_of(client.get("/mock/api/v1/runs/nope"))["code"] == "not_found"
