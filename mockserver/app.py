@@ -12,12 +12,14 @@ from flask import Flask, Response, current_app, request
 from mockserver.config import Settings
 from mockserver.events import EventHub
 from mockserver.platform import MockPlatform
-from mockserver.web import control, events, inbox, log, openapi, runs, status
+from mockserver.web import control, events, inbox, log, media, openapi, runs, status
 from mockserver.web.api import TOKEN_COOKIE, error_response, install_error_handlers, token_ok
 
 MAX_BODY = 1024 * 1024
 #: Paths that never need the token (a container healthcheck cannot hold it).
 OPEN_PATHS = ("/mock/api/v1/health",)
+#: Path prefixes that never need it: the content URLs handed to the receiver in postbacks.
+OPEN_PREFIXES = ("/mock/media/",)
 
 
 def create_app(
@@ -39,7 +41,7 @@ def create_app(
     app.extensions["mockserver.events"] = hub
     install_error_handlers(app)
     app.before_request(_check_token)
-    for module in (status, control, log, inbox, runs, events, openapi):
+    for module in (status, control, log, inbox, runs, events, openapi, media):
         app.register_blueprint(module.bp)
     return app
 
@@ -47,7 +49,7 @@ def create_app(
 def _check_token() -> Response | None:
     platform: MockPlatform = current_app.extensions["mockserver"]
     token = platform.settings.token
-    if not token or request.path in OPEN_PATHS:
+    if not token or request.path in OPEN_PATHS or request.path.startswith(OPEN_PREFIXES):
         return None
     if request.path == "/" and request.args.get("token"):
         return _login(token)

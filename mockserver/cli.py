@@ -22,7 +22,13 @@ def main() -> None:
     help="An extra folder of scenarios (repeatable).",
 )
 def list_scenarios(folders: tuple[str, ...]) -> None:
-    """The available scenarios: name, kind, flavours, codes and description."""
+    """The available scenarios: name, kind, flavours, codes and description.
+
+    \b
+    Examples:
+      mockserver list
+      mockserver list --scenarios ./my-scenarios
+    """
     from mockserver.scenarios import Library, ScenarioValidationError, supported_flavors
 
     try:
@@ -39,7 +45,13 @@ def list_scenarios(folders: tuple[str, ...]) -> None:
 @main.command()
 @click.argument("paths", nargs=-1, required=True, type=click.Path())
 def validate(paths: tuple[str, ...]) -> None:
-    """Check scenario files (or folders of them); exit 1 listing every error."""
+    """Check scenario files (or folders of them); exit 1 listing every error.
+
+    \b
+    Examples:
+      mockserver validate scenarios/
+      mockserver validate my-flow.yaml other-flow.yaml
+    """
     from mockserver.scenarios import validate_paths
 
     scenarios, errors = validate_paths(paths)
@@ -48,6 +60,18 @@ def validate(paths: tuple[str, ...]) -> None:
     if errors:
         raise SystemExit(1)
     click.echo(f"ok: {len(scenarios)} scenario(s) valid")
+
+
+def _register() -> None:
+    from mockserver.commands import send_mo, serve
+    from mockserver.play import run_command
+
+    main.add_command(serve)
+    main.add_command(run_command)
+    main.add_command(send_mo)
+
+
+_register()
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -133,7 +133,12 @@ def _post(server: str, token: str | None, path: str, body: dict[str, Any]) -> No
 @click.option("--text", required=True, help="The message text.")
 @_server_options
 def send_sms(sender: str, to: str, text: str, server: str, token: str | None) -> None:
-    """An SMS MO: the server sends an N211 postback."""
+    """An SMS MO: the server sends an N211 postback.
+
+    \b
+    Example:
+      mockserver send-mo sms --from 16315551234 --to 60856 --text "STOP"
+    """
     _post(server, token, "/mo/sms", {"from": sender, "to": to, "text": text})
 
 
@@ -146,7 +151,13 @@ def send_sms(sender: str, to: str, text: str, server: str, token: str | None) ->
 @_server_options
 def send_mms(sender: str, to: str, files: tuple[str, ...], keyword: str | None,
              subject: str | None, server: str, token: str | None) -> None:  # fmt: skip
-    """An MMS MO: an N401 postback (held when the server moderates)."""
+    """An MMS MO: an N401 postback (held when the server moderates).
+
+    \b
+    Example:
+      mockserver send-mo mms --from 16315551234 --to 74700 --keyword all \\
+        --file http://127.0.0.1:8055/mock/media/a1.jpg --file http://127.0.0.1:8055/mock/media/a1.txt
+    """
     body: dict[str, Any] = {"from": sender, "to": to, "files": list(files)}
     if keyword is not None:
         body["keyword"] = keyword

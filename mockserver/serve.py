@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import ipaddress
 import signal
+import socket
 import sys
 from collections.abc import Callable
 from typing import Any, TextIO
@@ -32,6 +33,24 @@ def check_exposure(settings: Settings, insecure: bool) -> None:
         f"{settings.host} is reachable from other machines: set a token (--token SECRET or "
         "MOCKSERVER_TOKEN) so the control API and UI require it, or pass --insecure",
     )
+
+
+def check_port(host: str, port: int) -> None:
+    """Fail early, with the reason, when the address cannot be bound (waitress would leave its
+    half-built sockets behind)."""
+    try:
+        infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
+    except OSError as exc:
+        raise ConfigError("host", f"cannot resolve {host!r}: {exc.strerror}") from None
+    family, kind, proto, _, address = infos[0]
+    with socket.socket(family, kind, proto) as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            probe.bind(address)
+        except OSError as exc:
+            raise ConfigError(
+                "port", f"cannot listen on {host}:{port}: {exc.strerror}; choose another --port"
+            ) from None
 
 
 def banner(settings: Settings, port: int, out: TextIO) -> None:
@@ -65,6 +84,7 @@ def serve(
     import waitress
 
     check_exposure(settings, insecure)
+    check_port(settings.host, settings.port)
     platform = MockPlatform(settings)
     app = create_app(platform=platform, max_streams=max(1, threads // 2))
     hub = app.extensions["mockserver.events"]

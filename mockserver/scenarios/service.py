@@ -24,7 +24,7 @@ from mockserver.scenarios.model import (
     WaitStep,
     supported_flavors,
 )
-from mockserver.scenarios.runs import default_library, runs_of, start_run
+from mockserver.scenarios.runs import Run, default_library, runs_of, start_run
 
 if TYPE_CHECKING:
     from mockserver.platform import MockPlatform
@@ -69,6 +69,7 @@ class ScenarioService:
         summary: dict[str, Any] = json.loads(rows[0]["data"])
         live = runs_of(self.platform).get(run_id)
         if live is not None:
+            self._sync_holds(live)
             summary = live.to_dict()
         log = self.platform.postbacks(limit=10_000, run_id=run_id)
         states = {row["id"]: row for row in log}
@@ -89,6 +90,12 @@ class ScenarioService:
         ]
         summary["created"] = rows[0]["created"]
         return summary
+
+    def _sync_holds(self, run: Run) -> None:
+        """A hold put in the moderation queue is decided there: copy its state back."""
+        for hold in run.holds:
+            if hold.moderation_id is not None and hold.state == "pending":
+                hold.state = self.platform.inbox.item(hold.moderation_id)["state"]
 
     def clear(self) -> None:
         runs_of(self.platform).clear()

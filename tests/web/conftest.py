@@ -11,7 +11,7 @@ from flask.testing import FlaskClient
 from mockserver.app import create_app
 from mockserver.config import Settings
 from mockserver.platform import MockPlatform
-from tests.engine.conftest import Receiver
+from tests.receiver import Receiver
 
 
 @pytest.fixture

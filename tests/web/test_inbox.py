@@ -7,7 +7,7 @@ from flask.testing import FlaskClient
 
 from mockserver import wire
 from mockserver.platform import MockPlatform
-from tests.engine.conftest import Receiver
+from tests.receiver import Receiver
 from tests.web.test_control import error_of
 
 SMS = {"from": "16315551234", "to": "60856", "text": "STOP <now> & é"}

@@ -1,0 +1,189 @@
+"""``mockserver serve`` for real: a subprocess on waitress, stopped and restarted."""
+
+from __future__ import annotations
+
+import json
+import signal
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+import requests
+from click.testing import CliRunner
+
+from mockserver import wire
+from mockserver.cli import main
+from mockserver.config import ConfigError, Settings
+from mockserver.serve import check_exposure, is_loopback
+from tests.live import LiveServer, wait_until
+from tests.receiver import Receiver
+
+pytestmark = pytest.mark.slow
+
+
+@pytest.fixture
+def receiver() -> Iterator[Receiver]:
+    found = Receiver()
+    yield found
+    found.close()
+
+
+def test_state_survives_a_restart(tmp_path: Path, receiver: Receiver) -> None:
+    args = ("--data-dir", str(tmp_path), "--postback-url", receiver.url(), "--moderation", "on")
+    server = LiveServer(*args)
+    try:
+        assert server.api("GET", "/health").json()["status"] == "ok"
+        sms = server.api(
+            "POST", "/mo/sms", json={"from": "16315551234", "to": "60856", "text": "hi"}
+        )
+        assert sms.status_code == 201
+        held = server.api(
+            "POST", "/mo/mms", json={"from": "1", "to": "2", "files": ["http://x.test/a.jpg"]}
+        )
+        assert held.status_code == 202
+        receiver.wait_count(1)
+        wait_until(
+            lambda: server.api("GET", "/postbacks?state=delivered").json()["postbacks"], what="log"
+        )
+    finally:
+        assert server.stop() == 0
+    assert "mockserver stopped" in server.output
+    again = LiveServer(*args)
+    try:
+        rows = again.api("GET", "/postbacks").json()["postbacks"]
+        assert [(r["code"], r["state"]) for r in rows] == [("N211", "delivered")]
+        items = again.api("GET", "/moderation").json()["items"]
+        assert [i["id"] for i in items] == [held.json()["moderation_id"]]
+        again.api("POST", f"/moderation/{items[0]['id']}/approve")
+        receiver.wait_count(2)
+    finally:
+        again.stop(signal.SIGINT)
+    assert wire.parse(receiver.bodies()[1]).code == "N401"
+
+
+def test_banner_sse_and_token(tmp_path: Path, receiver: Receiver) -> None:
+    server = LiveServer(
+        "--data-dir", ":memory:", "--token", "s3cret", "--postback-url", receiver.url()
+    )
+    headers = {"X-Mockserver-Token": "s3cret"}
+    try:
+        assert "control API" in server.output
+        assert "token required" in server.output
+        assert server.api("GET", "/postbacks").status_code == 401
+        with requests.get(
+            server.url + "/mock/api/v1/events?types=postback.delivered&limit=3&timeout=20",
+            headers=headers,
+            stream=True,
+            timeout=30,
+        ) as stream:
+            for text in ("a", "b", "c"):
+                server.api(
+                    "POST", "/mo/sms", headers=headers, json={"from": "1", "to": "2", "text": text}
+                )
+            data = [
+                json.loads(line[6:])
+                for line in stream.iter_lines(decode_unicode=True)
+                if line and line.startswith("data: ")
+            ]
+        assert [e["type"] for e in data] == ["postback.delivered"] * 3
+        assert [e["seq"] for e in data] == sorted(e["seq"] for e in data)
+        texts = [wire.parse(b).fields["TEXT"] for b in receiver.bodies()]
+        assert texts == ["a", "b", "c"]
+    finally:
+        server.stop()
+
+
+def test_send_mo_commands_against_a_live_server(receiver: Receiver) -> None:
+    server = LiveServer("--data-dir", ":memory:", "--postback-url", receiver.url())
+    try:
+        runner = CliRunner()
+        sms = runner.invoke(
+            main,
+            [
+                "send-mo",
+                "sms",
+                "--from",
+                "16315551234",
+                "--to",
+                "60856",
+                "--text",
+                "STOP",
+                "--server",
+                server.url,
+            ],
+        )
+        assert sms.exit_code == 0, sms.output
+        assert json.loads(sms.output)["fields"]["TEXT"] == "STOP"
+        mms = runner.invoke(
+            main,
+            [
+                "send-mo",
+                "mms",
+                "--from",
+                "1",
+                "--to",
+                "74700",
+                "--file",
+                "http://x.test/a.jpg",
+                "--keyword",
+                "all",
+                "--server",
+                server.url,
+            ],
+        )
+        assert mms.exit_code == 0, mms.output
+        receiver.wait_count(2)
+        bad = runner.invoke(
+            main,
+            [
+                "send-mo",
+                "mms",
+                "--from",
+                "1",
+                "--to",
+                "2",
+                "--file",
+                "nope",
+                "--server",
+                server.url,
+            ],
+        )
+        assert bad.exit_code == 1
+        assert "files[0] is not an http(s) URL" in bad.output
+    finally:
+        server.stop()
+    down = CliRunner().invoke(
+        main, ["send-mo", "sms", "--from", "1", "--to", "2", "--text", "x", "--server", server.url]
+    )
+    assert down.exit_code == 1
+    assert "is `mockserver serve` running?" in down.output
+
+
+def test_refuses_non_loopback_without_token() -> None:
+    result = CliRunner().invoke(main, ["serve", "--host", "0.0.0.0", "--data-dir", ":memory:"])
+    assert result.exit_code == 2
+    assert "set a token" in result.output
+    check_exposure(Settings(host="0.0.0.0", token="t"), insecure=False)
+    check_exposure(Settings(host="0.0.0.0"), insecure=True)
+    with pytest.raises(ConfigError, match="--insecure"):
+        check_exposure(Settings(host="192.0.2.1"), insecure=False)
+    assert is_loopback("127.0.0.1")
+    assert is_loopback("::1")
+    assert is_loopback("localhost")
+    assert not is_loopback("0.0.0.0")
+
+
+def test_serve_reports_bad_settings_before_starting() -> None:
+    result = CliRunner().invoke(main, ["serve", "--flavor", "yaml"])
+    assert result.exit_code == 2
+    assert "'yaml' is not one of" in result.output
+    env = {"MOCKSERVER_TIME_SCALE": "fast"}
+    result = CliRunner().invoke(main, ["serve"], env=env)
+    assert "MOCKSERVER_TIME_SCALE" in result.output
+
+
+def test_port_in_use_is_a_clear_error(receiver: Receiver) -> None:
+    port = receiver.base.rsplit(":", 1)[1]
+    result = CliRunner().invoke(main, ["serve", "--port", port, "--data-dir", ":memory:"])
+    assert result.exit_code == 2
+    assert f"cannot listen on 127.0.0.1:{port}" in result.output
