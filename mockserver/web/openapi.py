@@ -176,3 +176,12 @@ def document() -> dict[str, Any]:
 @bp.get("/openapi.json")
 def openapi() -> Response:
     return jsonify(document())
+
+
+def routes_table() -> str:
+    """The route table of docs/api.md (a test keeps the page equal to this)."""
+    rows = ["| method | path | does |", "| --- | --- | --- |"]
+    for path, ops in PATHS.items():
+        for method, op in ops.items():
+            rows.append(f"| {method.upper()} | `/mock/api/v1{path}` | {op['summary']} |")
+    return "\n".join(rows)
