@@ -15,13 +15,6 @@ from mockserver.cli import main
 from tests.receiver import Receiver
 
 
-@pytest.fixture
-def receiver() -> Iterator[Receiver]:
-    found = Receiver()
-    yield found
-    found.close()
-
-
 def test_run_delivers_and_summarises(receiver: Receiver) -> None:
     args = ["run", "sms-delivered", "--to", receiver.url(), "--clock", "virtual", "--seed", "4"]
     result = CliRunner().invoke(main, args)

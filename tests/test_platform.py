@@ -15,13 +15,6 @@ from tests.engine.conftest import Receiver, body, sms, vsettings
 
 
 @pytest.fixture
-def receiver() -> Iterator[Receiver]:
-    r = Receiver()
-    yield r
-    r.close()
-
-
-@pytest.fixture
 def platform(receiver: Receiver) -> Iterator[MockPlatform]:
     with MockPlatform(vsettings(receiver)) as p:
         yield p

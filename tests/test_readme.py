@@ -6,7 +6,6 @@ import json
 import re
 import shlex
 import subprocess
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -38,13 +37,6 @@ def test_ci_runs_the_readme_test_command() -> None:
 
 def test_serve_command_uses_the_defaults() -> None:
     assert block("serve-command").strip().endswith("mockserver serve")
-
-
-@pytest.fixture
-def receiver() -> Iterator[Receiver]:
-    found = Receiver()
-    yield found
-    found.close()
 
 
 @pytest.mark.slow

@@ -14,13 +14,6 @@ from tests.receiver import Receiver, Reply, Request
 __all__ = ["Receiver", "Reply", "Request"]
 
 
-@pytest.fixture
-def receiver() -> Iterator[Receiver]:
-    r = Receiver()
-    yield r
-    r.close()
-
-
 def vsettings(receiver: Receiver, **changes: object) -> Settings:
     base = Settings(clock="virtual", data_dir=":memory:", postback_url=receiver.url())
     return base.replace(**changes)

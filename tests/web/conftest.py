@@ -15,13 +15,6 @@ from tests.receiver import Receiver
 
 
 @pytest.fixture
-def receiver() -> Iterator[Receiver]:
-    found = Receiver()
-    yield found
-    found.close()
-
-
-@pytest.fixture
 def platform(receiver: Receiver) -> Iterator[MockPlatform]:
     settings = Settings(clock="virtual", data_dir=":memory:", postback_url=receiver.url(), seed=7)
     with MockPlatform(settings) as found:
