@@ -13,12 +13,12 @@ import random
 import threading
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
 from mockserver.wire import ids
 from mockserver.wire.model import FieldValue, Postback
+from mockserver.wire.timefmt import STYLES, platform_time
 
 if TYPE_CHECKING:
     from mockserver.platform import MockPlatform
@@ -108,9 +108,7 @@ class Inbox:
                 "fields": fields}  # fmt: skip
 
     def _now(self) -> str:
-        from mockserver.wire.timefmt import format_time
-
-        return format_time(datetime.fromtimestamp(self.platform.now(), UTC))
+        return platform_time(self.platform.now(), STYLES[self.platform.settings.flavor])
 
     def _operator(self, spid: str | None) -> str:
         if spid is not None:

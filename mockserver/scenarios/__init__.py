@@ -14,8 +14,9 @@ from mockserver.scenarios.library import Library, scenario_files, validate_paths
 from mockserver.scenarios.loader import load_file, loads
 from mockserver.scenarios.model import Scenario, supported_flavors
 from mockserver.scenarios.plan import Hold, Plan, PlannedPostback
-from mockserver.scenarios.planner import PLATFORM_TZ, plan
+from mockserver.scenarios.planner import plan
 from mockserver.scenarios.runs import Run, approve, reject, runs_of, start_run
+from mockserver.wire.timefmt import PLATFORM_TZ
 
 __all__ = [
     "PLATFORM_TZ",

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import random
 from collections.abc import Mapping
-from datetime import UTC, datetime, timedelta, timezone
+from datetime import UTC, datetime
 from typing import Any
 
 from mockserver.scenarios import templating
@@ -25,9 +25,9 @@ from mockserver.scenarios.plan import Plan
 from mockserver.scenarios.values import render_vars
 from mockserver.scenarios.walker import Walker
 from mockserver.wire.model import FLAVORS, FieldValue
+from mockserver.wire.timefmt import PLATFORM_TZ
 
 #: Timestamps use a fixed North-American offset, as every documented example does.
-PLATFORM_TZ = timezone(timedelta(hours=-5))
 
 
 def plan(

@@ -5,7 +5,11 @@ Values given as text are sent as they are; these formatters apply to ``datetime`
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime, timedelta, timezone
+
+#: The simulated platform's clock: North-American local time, as every example shows
+#: (PLATFORM.md 2.5); a fixed offset keeps seeded runs identical whatever the date.
+PLATFORM_TZ = timezone(timedelta(hours=-5))
 
 #: flavour (or "legacy" for the SKY-LEGACY bundle) -> style
 STYLES = {"skycore-xml": "iso", "sinch-xml": "iso", "sinch-json": "json", "legacy": "legacy"}
@@ -24,6 +28,13 @@ def _offset(value: datetime, colon: bool = True, hour_only: bool = False) -> str
 def aware(value: datetime) -> datetime:
     """Naive datetimes are taken as UTC (the simulator never guesses a local zone)."""
     return value if value.tzinfo is not None else value.replace(tzinfo=UTC)
+
+
+def platform_time(epoch: float, style: str = "iso") -> str:
+    """The platform clock's ``epoch`` seconds as the flavour prints them: local time for the
+    XML flavours, UTC for JSON (as the JSON documents show)."""
+    zone = UTC if style == "json" else PLATFORM_TZ
+    return format_time(datetime.fromtimestamp(epoch, zone), style)
 
 
 def format_time(value: datetime, style: str = "iso") -> str:

@@ -76,3 +76,11 @@ def test_datetime_fields_are_formatted_per_flavour() -> None:
     utc_fields = {**fields, "TIMESTAMP": moment.astimezone(UTC)}
     parsed = wire.parse(wire.render("N201", utc_fields, "sinch-json"))
     assert parsed.fields["TIMESTAMP"] == "2013-11-05T10:41:08Z"
+
+
+def test_platform_time_per_flavour() -> None:
+    from mockserver.wire.timefmt import platform_time
+
+    epoch = datetime(2013, 11, 5, 10, 41, 8, tzinfo=UTC).timestamp()
+    assert platform_time(epoch, "iso") == "2013-11-05T05:41:08-05:00"
+    assert platform_time(epoch, "json") == "2013-11-05T10:41:08Z"
