@@ -32,6 +32,8 @@ HELP = {
     "moderation": "on/off: hold MMS MO for approval [off].",
     "seed": "A fixed seed makes fake values and random outcomes reproducible.",
     "token": "Require this token on the control API and UI.",
+    "public_url": "Base URL of this server as receivers reach it, for links in postbacks "
+    "(media files) [http://HOST:PORT].",
     "workers": "Delivery threads [8].",
     "drain_timeout": "Seconds in-flight postbacks may finish at shutdown [15].",
 }

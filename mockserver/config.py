@@ -59,6 +59,7 @@ class Settings:
     moderation: bool = False
     seed: int | None = None
     token: str | None = None
+    public_url: str | None = None
     workers: int = 8
     drain_timeout: float = 15.0
 
@@ -92,6 +93,16 @@ class Settings:
             return self.mo_postback_url
         return self.postback_url
 
+    @property
+    def base_url(self) -> str:
+        """The URL that links in postbacks (media files) start with: ``public_url``, else this
+        server's address (127.0.0.1 when it listens on every interface)."""
+        if self.public_url:
+            return self.public_url.rstrip("/")
+        host = "127.0.0.1" if self.host in ("0.0.0.0", "::", "") else self.host  # noqa: S104
+        host = f"[{host}]" if ":" in host else host
+        return f"http://{host}:{self.port}"
+
     def as_dict(self) -> dict[str, Any]:
         return dataclasses.asdict(self)
 
@@ -111,7 +122,7 @@ def validate(s: Settings) -> None:
     _check_positive("retry_backoff", s.retry_backoff)
     _check_positive("drain_timeout", s.drain_timeout, allow_zero=True)
     _check_positive("retry_interval", s.retry_interval, allow_zero=True)
-    for name in ("postback_url", "mo_postback_url"):
+    for name in ("postback_url", "mo_postback_url", "public_url"):
         _check_url(name, getattr(s, name))
     if not s.host:
         raise ConfigError("host", "must not be empty; use 127.0.0.1 to listen locally")

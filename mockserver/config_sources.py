@@ -29,7 +29,8 @@ _KINDS = {
     "port": "int", "retry_attempts": "int", "workers": "int", "seed": "int?",
     "time_scale": "float", "retry_interval": "float", "retry_backoff": "float",
     "timeout": "float", "drain_timeout": "float", "moderation": "bool",
-    "postback_url": "str?", "mo_postback_url": "str?", "token": "str?", "scenarios": "list",
+    "postback_url": "str?", "mo_postback_url": "str?", "token": "str?", "public_url": "str?",
+    "scenarios": "list",
 }  # fmt: skip
 
 

@@ -91,3 +91,13 @@ def test_missing_explicit_config(tmp_path: Path) -> None:
 def test_client_variables_are_not_settings(tmp_path: Path) -> None:
     env = {"MOCKSERVER_SERVER": "http://127.0.0.1:8055", "PATH": "/bin"}
     assert load_settings({}, environ=env, cwd=tmp_path) == Settings()
+
+
+def test_public_url_for_links_in_postbacks(tmp_path: Path) -> None:
+    assert Settings().base_url == "http://127.0.0.1:8055"
+    assert Settings(host="0.0.0.0", port=9000).base_url == "http://127.0.0.1:9000"
+    assert Settings(host="::1").base_url == "http://[::1]:8055"
+    given = load_settings({"public_url": "http://mockserver:8055/"}, environ={}, cwd=tmp_path)
+    assert given.base_url == "http://mockserver:8055"
+    with pytest.raises(ConfigError, match="public_url"):
+        Settings(public_url="mockserver:8055")

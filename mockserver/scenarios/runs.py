@@ -135,7 +135,7 @@ def start_run(
         body_mode=settings.body_mode,
         time_scale=platform.clock.time_scale,
         locale=locale,
-        media_base_url=f"http://{settings.host}:{settings.port}",
+        media_base_url=settings.base_url,
     )
     run = Run(run_id, the_plan, postback_url)
     run.holds = [HoldState(h.phase, item=h.item) for h in the_plan.holds]

@@ -46,3 +46,12 @@ def test_media_needs_no_token(platform: MockPlatform) -> None:
 
     platform.configure(token="t")
     assert create_app(platform=platform).test_client().get("/mock/media/a.txt").status_code == 200
+
+
+def test_media_urls_use_the_public_url(platform: MockPlatform) -> None:
+    platform.configure(public_url="http://mockserver:8055")
+    run = platform.run_scenario("mms-mo", seed=1)
+    platform.run_until_idle()
+    row = platform.postbacks(run_id=run["run_id"])[0]
+    files = platform.postback(row["id"])["fields"]["CONTENT"]  # type: ignore[index]
+    assert all(url.startswith("http://mockserver:8055/mock/media/") for url in files)
