@@ -21,6 +21,7 @@ from mockserver.wire.model import FieldValue, Postback
 from mockserver.wire.timefmt import STYLES, platform_time
 
 if TYPE_CHECKING:
+    from mockserver.engine.jobs import NewPostback
     from mockserver.platform import MockPlatform
 
 #: Skycore SPID -> Sinch operator-id for the carriers both documents name (PLATFORM.md 8).
@@ -49,11 +50,72 @@ class Held:
     content_type: str | None = None
 
 
+class _Slot:
+    """One injection waiting for the group commit that stores it."""
+
+    __slots__ = ("done", "error", "id", "item")
+
+    def __init__(self, item: NewPostback) -> None:
+        self.item = item
+        self.id = 0
+        self.error: BaseException | None = None
+        self.done = threading.Event()
+
+
+class GroupCommit:
+    """Concurrent injections share one ``schedule_many`` transaction.
+
+    The first caller becomes the committer: it stores what is pending (its own item and any
+    that arrived meanwhile) in one transaction, repeats while more arrive, then hands the role
+    back. The others wait for their id. Under a concurrent client this turns a commit (and a
+    wake-up of the scheduler) per injection into one per batch; alone, it is one call.
+    """
+
+    def __init__(self, platform: MockPlatform) -> None:
+        self.platform = platform
+        self._lock = threading.Lock()
+        self._pending: list[_Slot] = []
+        self._committing = False
+
+    def schedule(self, item: NewPostback) -> int:
+        slot = _Slot(item)
+        with self._lock:
+            self._pending.append(slot)
+            lead = not self._committing
+            self._committing = True
+        if lead:
+            self._commit_all()
+        else:
+            slot.done.wait()
+        if slot.error is not None:
+            raise slot.error
+        return slot.id
+
+    def _commit_all(self) -> None:
+        while True:
+            with self._lock:
+                batch, self._pending = self._pending, []
+                if not batch:
+                    self._committing = False
+                    return
+            try:
+                found = self.platform.schedule_many([s.item for s in batch])
+            except BaseException as exc:  # every caller in the batch sees the failure
+                for s in batch:
+                    s.error = exc
+            else:
+                for s, postback_id in zip(batch, found, strict=True):
+                    s.id = postback_id
+            for s in batch:
+                s.done.set()
+
+
 class Inbox:
     def __init__(self, platform: MockPlatform, publish: Callable[[dict[str, Any]], None]) -> None:
         self.platform = platform
         self._publish = publish
         self._lock = threading.Lock()
+        self._group = GroupCommit(platform)
         self.rng = random.Random(platform.settings.seed)
 
     # -- injection --
@@ -72,8 +134,8 @@ class Inbox:
         }
         postback = Postback("SMS_MO", "N211", fields)
         key = str(fields["TRANSACTIONID"])
-        postback_id = self.platform.schedule(postback, url=url, message_key=key)
-        return {"postback_id": postback_id, "fields": fields}
+        item = self.platform.prepare(postback, url=url, message_key=key)
+        return {"postback_id": self._group.schedule(item), "fields": fields}
 
     def mms_mo(
         self,
@@ -103,7 +165,7 @@ class Inbox:
         if held:
             item = self.hold([Held(postback)], _summary(fields), url=url)
             return {"held": True, "moderation_id": item, "tracking_id": tracking, "fields": fields}
-        postback_id = self.platform.schedule(postback, url=url)
+        postback_id = self._group.schedule(self.platform.prepare(postback, url=url))
         return {"held": False, "postback_id": postback_id, "tracking_id": tracking,
                 "fields": fields}  # fmt: skip
 

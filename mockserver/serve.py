@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ipaddress
+import logging
 import signal
 import socket
 import sys
@@ -85,6 +86,9 @@ def serve(
 
     check_exposure(settings, insecure)
     check_port(settings.host, settings.port)
+    # "Task queue depth is N" on every request that waits for a thread: under a concurrent
+    # client it logged (and cost) more than the requests it was about (bench/serve.py)
+    logging.getLogger("waitress.queue").setLevel(logging.ERROR)
     platform = MockPlatform(settings)
     app = create_app(platform=platform, max_streams=max(1, threads // 2))
     hub = app.extensions["mockserver.events"]
