@@ -7,13 +7,13 @@ random source, so a run with a fixed seed produces the same values. Tracking ids
 
 from __future__ import annotations
 
-import base64
 import string
 from collections.abc import Sequence
 
 from faker.providers import BaseProvider
 
 from mockserver.scenarios.spid_data import SPIDS
+from mockserver.wire import ids
 
 DEFAULT_MEDIA_BASE = "http://127.0.0.1:8055"
 _ALNUM = string.ascii_letters + string.digits
@@ -130,10 +130,9 @@ class PlatformProvider(BaseProvider):
     # -- platform ids -----------------------------------------------------------------------
     def tracking_id(self, kind: str = "SMS") -> str:
         """``base64("SMS_<n>")`` or ``base64("MMS_<n>")``, as in v1.3 (``U01TXzgwNjc4``)."""
-        if kind not in ("SMS", "MMS"):
+        if kind not in ids.TRACKING_KINDS:
             raise ValueError(f"tracking_id: kind must be 'SMS' or 'MMS', not {kind!r}")
-        raw = f"{kind}_{self._next_number()}"
-        return base64.b64encode(raw.encode()).decode()
+        return ids.tracking_id(kind, self._next_number())
 
     def _next_number(self) -> int:
         if not self._counter:
@@ -143,7 +142,7 @@ class PlatformProvider(BaseProvider):
 
     def mms_mo_id(self) -> str:
         """An MMS MO tracking id (= MMS Inbox id): ``MMS_MO_`` + 8 alphanumerics."""
-        return "MMS_MO_" + self._chars(_ALNUM, 8)
+        return ids.mms_mo_id(self.generator.random)
 
     def mmsid(self) -> int:
         """The integer id of a saved MMS (``39597``)."""
@@ -160,7 +159,7 @@ class PlatformProvider(BaseProvider):
 
     def transaction_id(self) -> str:
         """An SMS MO transaction id: ``511XG-02294-192SA-482H8``."""
-        return "-".join(self._chars(_UPPER_ALNUM, 5) for _ in range(4))
+        return ids.transaction_id(self.generator.random)
 
     def media_url(self, ext: str = "jpg") -> str:
         """A media file served by the simulator itself (``/mock/media/<id>.<ext>``)."""
