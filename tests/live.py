@@ -16,29 +16,23 @@ import requests
 _BANNER = re.compile(r"listening on (http://\S+)")
 
 
-class LiveServer:
-    """Starts ``python -m mockserver serve --port 0 ARGS``; ``url`` is known once it listens."""
+class BannerProcess:
+    """A subprocess whose output announces ``listening on http://...``; ``url`` is that URL."""
 
     def __init__(
-        self, *args: str, env: dict[str, str] | None = None, timeout: float = 20.0
+        self, command: list[str], env: dict[str, str] | None = None, timeout: float = 20.0
     ) -> None:
         self.lines: list[str] = []
         self.ready = threading.Event()
         self.url = ""
-        command = [sys.executable, "-u", "-m", "mockserver", "serve", "--port", "0", *args]
-        environ = {k: v for k, v in os.environ.items() if not k.startswith("MOCKSERVER_")}
         self.proc = subprocess.Popen(
-            command,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.STDOUT,
-            text=True,
-            env={**environ, **(env or {})},
+            command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env=env
         )
         self._reader = threading.Thread(target=self._read, daemon=True)
         self._reader.start()
-        if not self.ready.wait(timeout):
+        if not self.ready.wait(timeout) or not self.url:
             self.stop(signal.SIGKILL)
-            raise AssertionError("server did not start:\n" + self.output)
+            raise AssertionError(f"{command[2:4]} did not start:\n" + self.output)
 
     def _read(self) -> None:
         assert self.proc.stdout is not None
@@ -54,10 +48,6 @@ class LiveServer:
     def output(self) -> str:
         return "".join(self.lines)
 
-    def api(self, method: str, path: str, **kwargs: Any) -> requests.Response:
-        kwargs.setdefault("timeout", 10)
-        return requests.request(method, self.url + "/mock/api/v1" + path, **kwargs)
-
     def stop(self, sig: int = signal.SIGTERM, timeout: float = 30.0) -> int:
         if self.proc.poll() is None:
             self.proc.send_signal(sig)
@@ -71,6 +61,21 @@ class LiveServer:
             if self.proc.stdout is not None:
                 self.proc.stdout.close()
         return code
+
+
+class LiveServer(BannerProcess):
+    """``python -m mockserver serve --port 0 ARGS`` (no MOCKSERVER_* from the test's env)."""
+
+    def __init__(
+        self, *args: str, env: dict[str, str] | None = None, timeout: float = 20.0
+    ) -> None:
+        command = [sys.executable, "-u", "-m", "mockserver", "serve", "--port", "0", *args]
+        environ = {k: v for k, v in os.environ.items() if not k.startswith("MOCKSERVER_")}
+        super().__init__(command, {**environ, **(env or {})}, timeout)
+
+    def api(self, method: str, path: str, **kwargs: Any) -> requests.Response:
+        kwargs.setdefault("timeout", 10)
+        return requests.request(method, self.url + "/mock/api/v1" + path, **kwargs)
 
 
 def wait_until(check: Any, timeout: float = 10.0, what: str = "condition") -> None:

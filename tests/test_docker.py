@@ -15,10 +15,8 @@ import importlib.util
 import json
 import re
 import shutil
-import signal
 import subprocess
 import sys
-import threading
 import tomllib
 import zipfile
 from collections.abc import Iterator
@@ -38,7 +36,7 @@ from mockserver.config import ConfigError, Settings
 from mockserver.config_sources import ENV_PREFIX, NOT_SETTINGS, load_settings, setting_names
 from mockserver.scenarios import Library, ScenarioValidationError
 from mockserver.serve import check_exposure
-from tests.live import LiveServer, wait_until
+from tests.live import BannerProcess, LiveServer, wait_until
 
 ROOT = Path(__file__).resolve().parents[1]
 COMPOSE = ROOT / "docker-compose.yml"
@@ -438,52 +436,18 @@ def test_the_files_the_dockerfile_copies_build_a_complete_wheel(tmp_path: Path) 
 # -- running the same commands outside a container ---------------------------------------------
 
 
-class ReceiverProcess:
+class ReceiverProcess(BannerProcess):
     """``python examples/receiver/receiver.py ARGS`` with its port known once it listens."""
 
     def __init__(self, *args: str, timeout: float = 20.0) -> None:
-        self.lines: list[str] = []
-        self.url = ""
-        self.ready = threading.Event()
         command = [sys.executable, "-u", str(RECEIVER_DIR / "receiver.py"), *args]
-        self.proc = subprocess.Popen(
-            command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True
-        )
-        self._reader = threading.Thread(target=self._read, daemon=True)
-        self._reader.start()
-        if not self.ready.wait(timeout) or not self.url:
-            self.stop()
-            raise AssertionError("receiver did not start:\n" + "".join(self.lines))
-
-    def _read(self) -> None:
-        assert self.proc.stdout is not None
-        for line in self.proc.stdout:
-            self.lines.append(line)
-            match = re.search(r"listening on (http://\S+)", line)
-            if match and not self.url:
-                self.url = match.group(1)
-                self.ready.set()
-        self.ready.set()
+        super().__init__(command, timeout=timeout)
 
     def postbacks(self) -> list[dict[str, Any]]:
         found: list[dict[str, Any]] = requests.get(self.url + "/postbacks.json", timeout=10).json()[
             "postbacks"
         ]
         return found
-
-    def stop(self) -> int:
-        if self.proc.poll() is None:
-            self.proc.send_signal(signal.SIGTERM)
-        try:
-            code = self.proc.wait(30)
-        finally:
-            if self.proc.poll() is None:
-                self.proc.kill()
-                self.proc.wait()
-            self._reader.join(5)
-            if self.proc.stdout is not None:
-                self.proc.stdout.close()
-        return code
 
 
 def run_healthcheck(command: list[str], port: int) -> subprocess.CompletedProcess[str]:
