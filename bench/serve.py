@@ -173,6 +173,27 @@ def cpu_split(pid: int) -> tuple[float, float]:
     return int(fields[11]) / _TICKS, int(fields[12]) / _TICKS
 
 
+def children(pid: int) -> list[int]:
+    """The live child processes of ``pid`` (Linux /proc), e.g. serve's delivery process."""
+    found: list[int] = []
+    for task in Path(f"/proc/{pid}/task").iterdir():
+        found += [int(c) for c in (task / "children").read_text().split()]
+    return found
+
+
+def tree_cpu(pid: int) -> dict[int, tuple[float, float]]:
+    """(utime, stime) of ``pid`` and each of its children, by pid."""
+    return {p: cpu_split(p) for p in (pid, *children(pid))}
+
+
+def cpu_used(before: dict[int, tuple[float, float]], after: dict[int, tuple[float, float]]
+             ) -> dict[int, tuple[float, float]]:  # fmt: skip
+    """CPU (user, system) each process used between two ``tree_cpu`` readings."""
+    zero = (0.0, 0.0)
+    return {p: (u - before.get(p, zero)[0], k - before.get(p, zero)[1])
+            for p, (u, k) in after.items()}  # fmt: skip
+
+
 class Child:
     """A subprocess that prints a line naming its port, read on a thread."""
 
@@ -270,6 +291,7 @@ class Result:
     delivered_seconds: float = 0.0  # first request -> last postback delivered
     receiver_cpu: float = 0.0
     drain_seconds: float = 0.0  # after the client finished, until all were delivered
+    delivery_cpu: float = 0.0  # of server_cpu, in serve's child (delivery) processes
 
     @property
     def delivered_rate(self) -> float:
@@ -310,7 +332,7 @@ def simulator(args: argparse.Namespace, receiver: ReceiverProcess) -> Result:
         command = [
             sys.executable, "-m", "mockserver", "serve", "--port", "0",
             "--data-dir", data_dir, "--postback-url", receiver.url,
-            "--threads", str(args.threads), "--workers", str(args.workers),
+            "--threads", str(args.threads), "--workers", str(args.workers), *args.serve_arg,
         ]  # fmt: skip
         child = Child(command, _BANNER)
         db = str(Path(data_dir) / "mockserver.sqlite3")
@@ -320,21 +342,22 @@ def simulator(args: argparse.Namespace, receiver: ReceiverProcess) -> Result:
             assert got == warm.accepted, f"warm-up: {got} of {warm.accepted} delivered"
             if args.profile:
                 spy = profile(child.proc.pid, args.profile)
-            (user0, sys0), rcpu0 = cpu_split(child.proc.pid), cpu_seconds(receiver.proc.pid)
+            cpu0, rcpu0 = tree_cpu(child.proc.pid), cpu_seconds(receiver.proc.pid)
             start = time.monotonic()
             run = run_client(child.port, requests_for(args.count), args.connections)
             finished = time.monotonic()
             want = warm.accepted + run.accepted
             got, reached = wait_delivered(db, want, finished + args.deadline)
-            user1, sys1 = cpu_split(child.proc.pid)
+            used = cpu_used(cpu0, tree_cpu(child.proc.pid))
             result = Result(
                 run,
-                user1 + sys1 - user0 - sys0,
-                sys1 - sys0,
+                sum(u + k for u, k in used.values()),
+                sum(k for _, k in used.values()),
                 got - warm.accepted,
                 reached - start,
                 cpu_seconds(receiver.proc.pid) - rcpu0,
                 reached - finished,
+                sum(u + k for p, (u, k) in used.items() if p != child.proc.pid),
             )
             if args.profile:
                 spy.wait()
@@ -379,6 +402,10 @@ def main() -> None:
         help="seconds to wait for the postbacks after the client is done",
     )
     parser.add_argument("--skip-baseline", action="store_true")
+    parser.add_argument(
+        "--serve-arg", action="append", default=[], metavar="ARG",
+        help="one more argument for serve (repeat: --serve-arg=--clock --serve-arg=virtual)",
+    )  # fmt: skip
     parser.add_argument("--profile", metavar="FILE", help="py-spy record the server to FILE")
     args = parser.parse_args()
 
@@ -408,6 +435,10 @@ def main() -> None:
         f"  server CPU {sim.server_cpu / sim.delivered_seconds:.2f} cores = "
         f"{sim.server_cpu / s.accepted * 1e6:.0f} us/injection incl. its delivery, "
         f"{sim.server_sys / sim.server_cpu:.0%} kernel; client {s.cpu / s.seconds:.2f} cores"
+    )
+    print(
+        f"    of which the delivery process {sim.delivery_cpu / sim.delivered_seconds:.2f} "
+        f"cores = {sim.delivery_cpu / s.accepted * 1e6:.0f} us/postback"
     )
     if s.rejected:
         print(f"  {s.rejected} requests answered with another status (first: {s.first_bad_status})")

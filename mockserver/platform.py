@@ -5,18 +5,18 @@ No Flask here.
 
 from __future__ import annotations
 
-import logging
 import math
 import signal
-import threading
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from mockserver import wire
 from mockserver.config import Settings
 from mockserver.engine.clock import Clock, RealClock, VirtualClock
 from mockserver.engine.dispatcher import Dispatcher
 from mockserver.engine.jobs import NewPostback
+from mockserver.engine.listeners import Listeners
+from mockserver.engine.prepare import new_postback
+from mockserver.engine.remote import DeliveryProcess
 from mockserver.engine.runner import RealRunner, VirtualRunner
 from mockserver.engine.store import Store
 from mockserver.engine.timeline import Event, Timeline
@@ -25,8 +25,8 @@ from mockserver.inbox import Inbox
 from mockserver.scenarios.service import ScenarioService
 from mockserver.wire.model import Postback
 
-log = logging.getLogger(__name__)
 Subscriber = Callable[[Event], None]
+DELIVERY_MODES = ("thread", "process")
 
 
 class MockPlatform:
@@ -34,7 +34,11 @@ class MockPlatform:
 
     ``clock="virtual"`` (or a ``VirtualClock`` passed in): time moves only through
     ``advance``/``run_until_idle``, which deliver synchronously before returning. Otherwise a
-    scheduler thread and ``settings.workers`` worker threads deliver in the background.
+    scheduler thread and ``settings.workers`` worker threads deliver in the background: in
+    this process (``delivery="thread"``), or in a child process on the same SQLite file
+    (``delivery="process"``, what ``mockserver serve`` uses; see ``engine/remote.py``).
+    ``recover=False`` leaves postbacks that were in flight alone (the delivery process when
+    its parent has recovered them); ``on_events`` receives every batch of events.
     """
 
     def __init__(
@@ -43,26 +47,34 @@ class MockPlatform:
         *,
         clock: Clock | None = None,
         transport: Transport | None = None,
+        delivery: str = "thread",
+        recover: bool = True,
+        on_events: Callable[[list[Event]], None] | None = None,
     ) -> None:
         self._settings = settings or Settings()
         s = self._settings
         if clock is None:
             clock = VirtualClock(time_scale=s.time_scale) if s.clock == "virtual" else None
             clock = clock or RealClock(s.time_scale)
+        _check_delivery(delivery, clock, s)
         self.clock: Clock = clock
         self.store = Store(s.data_dir)
-        self._subscribers: list[Subscriber] = []
-        self._sub_lock = threading.Lock()
+        self._on_events = on_events
         self.timeline = Timeline(self.store, clock, lambda: self._settings)
+        self._listeners = Listeners(self.set_events)
         self.dispatcher = Dispatcher(lambda: self._settings, clock, transport)
-        self.recovered = self.store.recover(clock.now())
+        self.recovered = self.store.recover(clock.now()) if recover else (0, 0)
         self.inbox = Inbox(self, self.publish)
         self._scenarios = ScenarioService(self)
         self._closed = False
         self._real: RealRunner | None = None
         self._virtual: VirtualRunner | None = None
+        self._remote: DeliveryProcess | None = None
         if isinstance(clock, VirtualClock):
             self._virtual = VirtualRunner(self.timeline, self.dispatcher, clock, self._publish)
+        elif delivery == "process":
+            self._remote = DeliveryProcess(s, self._publish)
+            self._remote.start()
         else:
             self._real = RealRunner(self.timeline, self.dispatcher, self._publish)
             self._real.start(s.workers)
@@ -78,6 +90,8 @@ class MockPlatform:
         effect only for a new platform; retry, URL and success settings apply at once."""
         self._settings = self._settings.replace(**changes)
         self.clock.time_scale = self._settings.time_scale
+        if self._remote is not None:
+            self._remote.configure(changes)
         return self._settings
 
     # -- scheduling --
@@ -127,33 +141,31 @@ class MockPlatform:
         if delay is not None and (delay < 0 or not math.isfinite(delay)):
             raise ValueError(f"delay must be zero or more seconds (got {delay})")
         due = at if at is not None else self.clock.after(delay or 0.0)
-        flavor = flavor or postback.flavor or self._settings.flavor
-        if body is None:
-            body, content_type = self._render(postback, flavor)
-        fields = postback.fields
-        tracking = fields.get("TRACKINGID")
-        key = message_key or _text(tracking) or _text(fields.get("MMSID"))
-        return NewPostback(
-            due=due, origin=postback.origin, code=postback.code, fields=dict(fields),
-            flavor=flavor, content_type=content_type or _default_type(flavor), body=body,
-            url=url, message_key=key, tracking_id=_text(tracking), run_id=run_id,
-        )  # fmt: skip
+        return new_postback(postback, due, self._settings, url=url, body=body,
+                            content_type=content_type, flavor=flavor, message_key=message_key,
+                            run_id=run_id)  # fmt: skip
 
     def schedule_many(self, items: Sequence[NewPostback]) -> list[int]:
         """Store many prepared postbacks in one transaction; returns their ids."""
         ids = self.store.insert_postbacks(items, self.clock.now())
         self.timeline.scheduled(ids, [p.due for p in items])
-        if self._real is not None and items:
-            self._real.scheduled(min(p.due for p in items))
+        if items:
+            earliest = min(p.due for p in items)
+            self.store.after_commit(lambda: self.wake_for(earliest))
         self._publish(self.timeline.take_events())
         return ids
 
-    def _render(self, postback: Postback, flavor: str) -> tuple[bytes, str]:
-        fields: dict[str, Any] = {"ORIGIN": postback.origin, **postback.fields}
-        mode = self._settings.body_mode
-        return wire.render(postback.code, fields, flavor, body_mode=mode), wire.content_type(
-            flavor, mode
-        )
+    @property
+    def delivery_pid(self) -> int | None:
+        """The process id of the delivery process (``delivery="process"``), else None."""
+        return None if self._remote is None else self._remote.pid
+
+    def wake_for(self, due: float) -> None:
+        """A postback due at ``due`` was stored (and committed): the scheduler looks again."""
+        if self._real is not None:
+            self._real.scheduled(due)
+        elif self._remote is not None:
+            self._remote.scheduled(due)
 
     # -- the log --
 
@@ -182,6 +194,8 @@ class MockPlatform:
 
     def cancel(self, postback_id: int) -> bool:
         """Cancel a postback that is waiting (not one being sent); True if it was."""
+        if self._remote is not None:
+            return bool(self._remote.call("cancel", postback_id))
         done = self.timeline.cancel(postback_id)
         if done and self._real is not None:
             self._real.wake()
@@ -191,6 +205,9 @@ class MockPlatform:
     def reset(self) -> None:
         """Drop all state: postbacks, attempts, messages, moderation, runs."""
         self._scenarios.clear()
+        if self._remote is not None:
+            self._remote.call("reset")
+            return
         self.timeline.reset()
         if self._real is not None:
             self._real.wake()
@@ -235,6 +252,8 @@ class MockPlatform:
         real seconds) until nothing is scheduled or in flight; TimeoutError if it is not."""
         if self._virtual is not None:
             return self._virtual.run_until_idle()
+        if self._remote is not None:
+            return float(self._remote.call("run_until_idle", timeout, timeout=timeout + 10.0))
         assert self._real is not None
         if not self._real.wait_idle(timeout):
             raise TimeoutError(f"the timeline was not idle after {timeout} s")
@@ -251,31 +270,22 @@ class MockPlatform:
         """Call ``callback(event)`` on every state change (types: see ``timeline.Event``:
         postback.scheduled/attempt/delivered/failed/cancelled, platform.reset); returns an
         unsubscribe function. Callbacks run on engine threads: keep them short."""
-        with self._sub_lock:
-            self._subscribers.append(callback)
-            self.timeline.events_on = True
+        return self._listeners.add(callback)
 
-        def unsubscribe() -> None:
-            with self._sub_lock:
-                if callback in self._subscribers:
-                    self._subscribers.remove(callback)
-                self.timeline.events_on = bool(self._subscribers)
-
-        return unsubscribe
+    def set_events(self, on: bool) -> None:
+        """Whether the engine makes events (they cost time when nobody listens)."""
+        self.timeline.events_on = on
+        if self._remote is not None:
+            self._remote.set_events(on)
 
     def publish(self, event: Event) -> None:
         """Send an event of another part (e.g. ``moderation.held``) to the subscribers."""
         self._publish([event])
 
     def _publish(self, events: list[Event]) -> None:
-        with self._sub_lock:
-            subscribers = list(self._subscribers)
-        for event in events:
-            for callback in subscribers:
-                try:
-                    callback(event)
-                except Exception:
-                    log.exception("event subscriber failed on %s", event.get("type"))
+        if self._on_events is not None and events:
+            self._on_events(events)
+        self._listeners.publish(events)
 
     # -- life cycle --
 
@@ -286,9 +296,11 @@ class MockPlatform:
             return True
         self._closed = True
         drained = True
+        timeout = self._settings.drain_timeout if drain_timeout is None else drain_timeout
         if self._real is not None:
-            timeout = self._settings.drain_timeout if drain_timeout is None else drain_timeout
             drained = self._real.stop(timeout)
+        elif self._remote is not None:
+            drained = self._remote.stop(timeout)
         self.dispatcher.close()
         self.store.close()
         return drained
@@ -300,14 +312,14 @@ class MockPlatform:
         self.close()
 
 
-def _text(value: str | list[str] | None) -> str | None:
-    return value if isinstance(value, str) and value else None
-
-
-def _default_type(flavor: str) -> str:
-    if flavor.endswith("json"):
-        return "application/json"
-    return "text/xml; charset=utf-8"
+def _check_delivery(delivery: str, clock: Clock, settings: Settings) -> None:
+    if delivery not in DELIVERY_MODES:
+        raise ValueError(f"delivery is 'thread' or 'process' (got {delivery!r})")
+    if delivery == "process" and (clock.virtual or settings.data_dir == ":memory:"):
+        raise ValueError(
+            "delivery='process' needs the real clock and a data_dir on disk (the child process "
+            "shares the SQLite file); use delivery='thread'"
+        )
 
 
 def drain_on_sigterm(platform: MockPlatform) -> None:

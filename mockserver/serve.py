@@ -54,7 +54,14 @@ def check_port(host: str, port: int) -> None:
             ) from None
 
 
-def banner(settings: Settings, port: int, out: TextIO) -> None:
+def delivery_mode(settings: Settings) -> str:
+    """Deliver from a child process whenever it can share the store: the HTTP server and the
+    delivery engine then run on two cores instead of sharing one GIL (bench/serve.py)."""
+    on_disk = settings.data_dir != ":memory:"
+    return "process" if settings.clock == "real" and on_disk else "thread"
+
+
+def banner(settings: Settings, port: int, out: TextIO, delivery_pid: int | None = None) -> None:
     host = settings.host if ":" not in settings.host else f"[{settings.host}]"
     base = f"http://{host}:{port}"
     mo = settings.mo_postback_url or "(same as postbacks)"
@@ -67,6 +74,8 @@ def banner(settings: Settings, port: int, out: TextIO) -> None:
         f"  postbacks  ->   {settings.postback_url or '(not set: --postback-url URL)'}",
         f"  MO postbacks -> {mo}",
         f"  flavour {settings.flavor}, clock {settings.clock} x{settings.time_scale}, data {data}",
+        f"  delivery: {settings.workers} workers in "
+        + (f"process {delivery_pid}" if delivery_pid else "this process"),
         "  token required" if settings.token else "  no token (loopback only)",
         "Press Ctrl+C to stop.",
     ]
@@ -82,14 +91,18 @@ def serve(
     on_ready: Callable[[Any], None] | None = None,
 ) -> int:
     """Run until SIGINT/SIGTERM; in-flight postbacks drain for ``drain_timeout`` seconds."""
+    import os as _os
+
     import waitress
+
+    sys.setswitchinterval(float(_os.environ.get("MS_SWITCH", "0.005")))
 
     check_exposure(settings, insecure)
     check_port(settings.host, settings.port)
     # "Task queue depth is N" on every request that waits for a thread: under a concurrent
     # client it logged (and cost) more than the requests it was about (bench/serve.py)
     logging.getLogger("waitress.queue").setLevel(logging.ERROR)
-    platform = MockPlatform(settings)
+    platform = MockPlatform(settings, delivery=delivery_mode(settings))
     app = create_app(platform=platform, max_streams=max(1, threads // 2))
     hub = app.extensions["mockserver.events"]
     try:
@@ -107,7 +120,7 @@ def serve(
         raise SystemExit(0)
 
     previous = {sig: signal.signal(sig, stop) for sig in (signal.SIGINT, signal.SIGTERM)}
-    banner(settings, server.effective_port, out)
+    banner(settings, server.effective_port, out, platform.delivery_pid)
     if on_ready is not None:
         on_ready(server)
     try:

@@ -8,10 +8,12 @@ million scheduled postbacks stay on disk, not in Python memory.
 
 from __future__ import annotations
 
+import fcntl
 import json
+import os
 import sqlite3
 import threading
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -62,6 +64,13 @@ class Store:
         self._conn.execute("PRAGMA synchronous=NORMAL")
         self._conn.execute("PRAGMA busy_timeout=5000")
         self._depth = 0
+        # Writers of other processes (serve's delivery process) queue on this lock file: a
+        # writer that finds SQLite's write lock taken polls it with sleeps of 1 ms and more,
+        # which stalled both processes under load (bench/serve.py); flock wakes at once.
+        self._file_lock: int | None = None
+        if path != ":memory:":
+            self._file_lock = os.open(path + ".lock", os.O_RDWR | os.O_CREAT, 0o600)
+        self._after: list[Callable[[], None]] = []
         with self.lock:
             self.found_version = migrate(self._conn)
         self._stop = threading.Event()
@@ -81,6 +90,9 @@ class Store:
             if self._checkpointer is not None:
                 self._conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
             self._conn.close()
+            if self._file_lock is not None:
+                os.close(self._file_lock)
+                self._file_lock = None
 
     def _checkpoint_loop(self) -> None:
         """Copy the WAL into the database off the scheduler's path (a checkpoint with its
@@ -97,18 +109,52 @@ class Store:
         """Hold the lock; the outermost level begins and commits (or rolls back)."""
         with self.lock:
             if self._depth == 0:
-                self._conn.execute("BEGIN IMMEDIATE")
+                self._begin()
             self._depth += 1
             try:
                 yield self._conn
             except BaseException:
                 self._depth -= 1
                 if self._depth == 0:
-                    self._conn.execute("ROLLBACK")
+                    self._end("ROLLBACK")
+                    self._after.clear()
                 raise
             self._depth -= 1
-            if self._depth == 0:
-                self._conn.execute("COMMIT")
+            if self._depth:
+                return
+            self._end("COMMIT")
+            callbacks, self._after = self._after, []
+        for callback in callbacks:
+            callback()
+
+    def _begin(self) -> None:
+        if self._file_lock is not None:
+            fcntl.flock(self._file_lock, fcntl.LOCK_EX)
+        try:
+            self._conn.execute("BEGIN IMMEDIATE")
+        except BaseException:
+            self._unlock_file()
+            raise
+
+    def _end(self, statement: str) -> None:
+        try:
+            self._conn.execute(statement)
+        finally:
+            self._unlock_file()
+
+    def _unlock_file(self) -> None:
+        if self._file_lock is not None:
+            fcntl.flock(self._file_lock, fcntl.LOCK_UN)
+
+    def after_commit(self, callback: Callable[[], None]) -> None:
+        """Call ``callback`` once what this thread is writing is committed: now, outside a
+        transaction; else after the outermost commit (never, if it rolls back). For what
+        another process must see, such as a new due postback."""
+        with self.lock:
+            if self._depth:
+                self._after.append(callback)
+                return
+        callback()
 
     # -- timeline --
 

@@ -86,3 +86,27 @@ def test_transaction_rolls_back():
         assert store.next_due() is None
     finally:
         store.close()
+
+
+def test_after_commit_waits_for_the_outermost_commit() -> None:
+    store = Store()
+    calls: list[str] = []
+    store.after_commit(lambda: calls.append("outside"))
+    assert calls == ["outside"]  # no transaction: at once
+    with store.transaction():
+        with store.transaction():
+            store.after_commit(lambda: calls.append("nested"))
+        assert calls == ["outside"]  # the inner level does not commit
+    assert calls == ["outside", "nested"]
+
+    def rolled_back() -> None:
+        with store.transaction():
+            store.after_commit(lambda: calls.append("rolled back"))
+            raise RuntimeError("roll back")
+
+    with pytest.raises(RuntimeError):
+        rolled_back()
+    with store.transaction():
+        pass
+    assert calls == ["outside", "nested"]  # never, after a rollback
+    store.close()

@@ -1,0 +1,89 @@
+"""``python -m mockserver.deliverer FD``: the delivery process, the child's side.
+
+Started by ``mockserver.engine.remote.DeliveryProcess`` with one end of a socket pair as file
+descriptor ``FD``. It runs a ``MockPlatform`` with the scheduler and the delivery workers on
+the parent's SQLite file, and answers the parent's messages (see ``engine/remote.py``). Not a
+command for people: ``mockserver serve`` starts and stops it.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import signal
+import sys
+import threading
+from multiprocessing.connection import Connection
+from typing import Any
+
+from mockserver.platform import MockPlatform
+
+#: The platform operations the parent may call.
+CALLS = ("cancel", "reset", "close", "run_until_idle")
+
+
+class Child:
+    def __init__(self, conn: Connection) -> None:
+        self.conn = conn
+        self._send_lock = threading.Lock()
+        self._closed = threading.Event()
+        kind, settings, recover = conn.recv()
+        assert kind == "start", kind
+        self.platform = MockPlatform(settings, recover=recover, on_events=self._forward)
+
+    def send(self, message: tuple[Any, ...]) -> None:
+        # OSError: the parent is gone; the read loop ends and the platform closes
+        with self._send_lock, contextlib.suppress(OSError):
+            self.conn.send(message)
+
+    def _forward(self, events: list[dict[str, Any]]) -> None:
+        self.send(("events", events))
+
+    def serve(self) -> None:
+        self.send(("ready",))
+        while not self._closed.is_set():
+            try:
+                message = self.conn.recv()
+            except (EOFError, OSError):
+                break  # the parent died: drain what is in flight and stop
+            self.handle(message)
+        self.platform.close()
+
+    def handle(self, message: tuple[Any, ...]) -> None:
+        kind = message[0]
+        if kind == "due":
+            self.platform.wake_for(message[1])
+        elif kind == "configure":
+            self.platform.configure(**message[1])
+        elif kind == "events":
+            self.platform.set_events(message[1])
+        elif kind == "call":
+            _, seq, name, args = message
+            if name == "close":
+                self._closed.set()
+                self.answer(seq, name, args)
+            else:  # in a thread: a call may wait while "due" messages keep coming
+                threading.Thread(target=self.answer, args=(seq, name, args), daemon=True).start()
+
+    def answer(self, seq: int, name: str, args: tuple[Any, ...]) -> None:
+        if name not in CALLS:
+            self.send(("reply", seq, False, ValueError(f"unknown call {name!r}")))
+            return
+        try:
+            value = getattr(self.platform, name)(*args)
+        except Exception as exc:  # the parent raises it in the caller
+            self.send(("reply", seq, False, exc))
+        else:
+            self.send(("reply", seq, True, value))
+
+
+def main(argv: list[str]) -> int:
+    # Ctrl+C and SIGTERM go to the parent, which tells this process to drain and stop
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    conn = Connection(int(argv[1]))
+    Child(conn).serve()
+    conn.close()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv))
