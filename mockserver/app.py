@@ -14,6 +14,7 @@ from mockserver.events import EventHub
 from mockserver.platform import MockPlatform
 from mockserver.web import control, events, inbox, log, media, openapi, runs, status
 from mockserver.web.api import TOKEN_COOKIE, error_response, install_error_handlers, token_ok
+from mockserver.web.lane import FastLane
 
 MAX_BODY = 1024 * 1024
 #: Paths that never need the token (a container healthcheck cannot hold it).
@@ -27,9 +28,11 @@ def create_app(
     platform: MockPlatform | None = None,
     *,
     max_streams: int = 8,
+    fast_lane: bool = True,
 ) -> Flask:
     """The WSGI app. Without ``platform``, one is made from ``settings`` (defaults if None);
-    the caller owns it either way: ``app.extensions["mockserver"].close()`` when done."""
+    the caller owns it either way: ``app.extensions["mockserver"].close()`` when done.
+    ``fast_lane=False`` serves SMS MO injection through Flask too (see ``web/lane.py``)."""
     if platform is None:
         platform = MockPlatform(settings or Settings())
     app = Flask("mockserver")
@@ -43,6 +46,9 @@ def create_app(
     app.before_request(_check_token)
     for module in (status, control, log, inbox, runs, events, openapi, media):
         app.register_blueprint(module.bp)
+    if fast_lane:
+        routes = {("POST", inbox.SMS_MO_PATH): inbox.inject_sms}
+        app.wsgi_app = FastLane(app, routes)  # type: ignore[method-assign]
     return app
 
 

@@ -2,11 +2,17 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from flask import Blueprint, Response, jsonify, request
 
-from mockserver.web.api import ApiError, Field, json_body, platform
+from mockserver.platform import MockPlatform
+from mockserver.web.api import ApiError, Field, json_body, parse_json_object, platform
 
 bp = Blueprint("inbox", __name__, url_prefix="/mock/api/v1")
+SMS_MO_PATH = "/mock/api/v1/mo/sms"
+SMS_MO_BODY = {"from": Field((str,), required=True), "to": Field((str,), required=True),
+               "text": Field((str,), required=True), "postback_url": Field((str,))}  # fmt: skip
 
 
 def _created(payload: dict[str, object]) -> Response:
@@ -15,15 +21,22 @@ def _created(payload: dict[str, object]) -> Response:
     return response
 
 
-@bp.post("/mo/sms")
-def sms_mo() -> Response:
-    spec = {"from": Field((str,), required=True), "to": Field((str,), required=True),
-            "text": Field((str,), required=True), "postback_url": Field((str,))}  # fmt: skip
-    body = json_body(spec)
-    result = platform().inbox.sms_mo(
+def inject_sms(found: MockPlatform, raw: bytes) -> tuple[int, dict[str, Any]]:
+    """``POST /mo/sms`` on the raw body: (201, payload), or an error raised. The Flask view
+    and the fast lane (``web.lane``, which serves this route in production) both call it."""
+    body = parse_json_object(raw, SMS_MO_BODY)
+    result = found.inbox.sms_mo(
         body["from"], body["to"], body["text"], url=body.get("postback_url")
     )
-    return _created(result)
+    return 201, result
+
+
+@bp.post("/mo/sms")
+def sms_mo() -> Response:
+    status, payload = inject_sms(platform(), request.get_data(cache=True))
+    response = jsonify(payload)
+    response.status_code = status
+    return response
 
 
 @bp.post("/mo/mms")

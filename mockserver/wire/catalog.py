@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from functools import cached_property
 from types import MappingProxyType
 
 from mockserver.wire.errors import FlavorError, UnknownCodeError
@@ -63,7 +64,7 @@ class Layout:
     nodes: tuple[Node, ...]
     provenance: str  # "DOC" or "INF"
 
-    @property
+    @cached_property  # every render asks; frozen, so it is computed once
     def names(self) -> tuple[str, ...]:
         return tuple(n.name for n in self.nodes)
 
@@ -113,6 +114,10 @@ class PostbackType:
             ) from None
 
     def all_names(self) -> frozenset[str]:
+        return self._all_names
+
+    @cached_property  # every render asks; frozen, so it is computed once
+    def _all_names(self) -> frozenset[str]:
         return frozenset(n for lay in self.layouts.values() for n in lay.names)
 
     def wire_name(self, name: str, flavor: str) -> str:
@@ -345,11 +350,12 @@ _TYPES: tuple[PostbackType, ...] = (
 
 CATALOG: Mapping[str, PostbackType] = MappingProxyType({t.key: t for t in _TYPES})
 CODES: tuple[str, ...] = tuple(dict.fromkeys(t.code for t in _TYPES))
+_BY_CODE = {code: tuple(t for t in _TYPES if t.code == code) for code in CODES}
 
 
 def types_for(code: str) -> tuple[PostbackType, ...]:
     """Every entry with this code (N202 and E202 exist under SMS_MT and MMS_MT)."""
-    return tuple(t for t in _TYPES if t.code == code.upper())
+    return _BY_CODE.get(code.upper(), ())
 
 
 def lookup(code: str, origin: str | None = None) -> PostbackType:

@@ -17,8 +17,9 @@ from mockserver.wire.errors import FieldError, UnknownCodeError
 from mockserver.wire.model import FieldValue
 from mockserver.wire.timefmt import STYLES, format_time
 
-#: Characters XML 1.0 cannot carry, even as references.
-_XML_INVALID = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
+#: Characters XML 1.0 cannot carry, even as references (a regex character class's contents).
+XML_INVALID_CHARS = "\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff"
+_XML_INVALID = re.compile(f"[{XML_INVALID_CHARS}]")
 
 #: Skycore status -> JSON short status (Sinch JSON / Skycore v2 tables).
 JSON_STATUS = {

@@ -68,6 +68,24 @@ def transaction_id(rng: random.Random) -> str:
     return _groups(rng, 4)
 
 
+#: Random byte -> digit/capital for :func:`quick_transaction_id`: the 252 byte values below
+#: 7 x 36 map onto the 36 characters 7 times each; the 4 above are dropped, so every character
+#: stays equally likely.
+_BYTE_TO_CHAR = bytes(ord(_UPPER_ALNUM[b % 36]) for b in range(256))
+_SPARE_BYTES = bytes(range(252, 256))
+
+
+def quick_transaction_id(rng: random.Random) -> str:
+    """:func:`transaction_id`'s shape and distribution, ten times faster (one ``randbytes``
+    call instead of 20 ``choice`` calls), but a different sequence for a given seed: for an
+    unseeded ``rng`` only, where no run has to be reproduced."""
+    chars = b""
+    while len(chars) < 20:
+        chars += rng.randbytes(24).translate(_BYTE_TO_CHAR, _SPARE_BYTES)
+    text = chars[:20].decode("ascii")
+    return f"{text[:5]}-{text[5:10]}-{text[10:15]}-{text[15:]}"
+
+
 def mmsid(number: int) -> str:
     """MMSID: the saved MMS's integer id, as text (``39597``)."""
     if number <= 0:

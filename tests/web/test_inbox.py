@@ -6,6 +6,8 @@ import pytest
 from flask.testing import FlaskClient
 
 from mockserver import wire
+from mockserver.app import create_app
+from mockserver.config import Settings
 from mockserver.platform import MockPlatform
 from tests.receiver import Receiver
 from tests.web.test_control import error_of
@@ -28,6 +30,30 @@ def test_sms_mo_is_delivered_as_n211(
     assert postback.fields["TEXT"] == SMS["text"]
     assert wire.ids.TRANSACTION_ID.match(str(postback.fields["TRANSACTIONID"]))
     assert response.get_json()["fields"]["TRANSACTIONID"] == postback.fields["TRANSACTIONID"]
+
+
+def test_seeded_transaction_ids_repeat(client: FlaskClient) -> None:
+    """The fixture's seed 7: the same ids as ever, MMS MO ids drawn in between included."""
+    sms = [client.post("/mock/api/v1/mo/sms", json=SMS) for _ in range(2)]
+    client.post("/mock/api/v1/mo/mms", json=MMS)
+    sms.append(client.post("/mock/api/v1/mo/sms", json=SMS))
+    assert [r.get_json()["fields"]["TRANSACTIONID"] for r in sms] == [
+        "K9P34-Y6N3W-D25RQ-4F5ZR",
+        "37E3P-3E2Z8-IQ9Y7-JZB6C",
+        "VYRKT-TNJFB-F5JXV-LSI47",
+    ]
+
+
+def test_unseeded_transaction_ids(receiver: Receiver) -> None:
+    settings = Settings(clock="virtual", data_dir=":memory:", postback_url=receiver.url())
+    with MockPlatform(settings) as platform:
+        client = create_app(platform=platform).test_client()
+        found = {
+            client.post("/mock/api/v1/mo/sms", json=SMS).get_json()["fields"]["TRANSACTIONID"]
+            for _ in range(20)
+        }
+    assert len(found) == 20
+    assert all(wire.ids.TRANSACTION_ID.match(value) for value in found)
 
 
 def test_mo_goes_to_the_mo_url_when_set(
@@ -87,9 +113,6 @@ def test_reject_sends_nothing(
 
 
 def test_moderation_survives_a_restart(tmp_path, receiver: Receiver) -> None:  # type: ignore[no-untyped-def]
-    from mockserver.app import create_app
-    from mockserver.config import Settings
-
     settings = Settings(
         clock="virtual", data_dir=str(tmp_path), postback_url=receiver.url(), moderation=True
     )

@@ -1,6 +1,8 @@
 from __future__ import annotations
 
 import random
+import string
+from collections import Counter
 from datetime import UTC, datetime, timedelta, timezone
 
 import pytest
@@ -46,6 +48,25 @@ def test_generated_ids_have_the_documented_shapes() -> None:
     assert ids.mmsid(39597) == "39597"
     with pytest.raises(ValueError, match="positive"):
         ids.mmsid(0)
+
+
+def test_quick_transaction_ids_have_the_shape_and_every_character() -> None:
+    rng = random.Random(3)
+    found = [ids.quick_transaction_id(rng) for _ in range(2000)]
+    assert all(ids.TRANSACTION_ID.match(value) for value in found)
+    chars = Counter("".join(found).replace("-", ""))
+    assert set(chars) == set(string.digits + string.ascii_uppercase)
+    assert max(chars.values()) < 1.25 * min(chars.values())  # 40,000 draws, about 1,111 each
+    assert len(set(found)) == len(found)
+
+
+def test_transaction_ids_from_a_seed_do_not_change() -> None:
+    """Seeded runs are reproduced from these: the sequence is part of the contract."""
+    rng = random.Random(7)
+    assert [ids.transaction_id(rng) for _ in range(2)] == [
+        "K9P34-Y6N3W-D25RQ-4F5ZR",
+        "37E3P-3E2Z8-IQ9Y7-JZB6C",
+    ]
 
 
 EASTERN = timezone(timedelta(hours=-4))
