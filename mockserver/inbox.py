@@ -101,8 +101,9 @@ class GroupCommit:
                 if not batch:
                     self._committing = False
                     return
+            items, found = [s.item for s in batch], []
             try:
-                found = self.platform.schedule_many([s.item for s in batch])
+                found = self.platform.schedule_many(items, announce=False)
             except BaseException as exc:  # every caller in the batch sees the failure
                 for s in batch:
                     s.error = exc
@@ -111,6 +112,8 @@ class GroupCommit:
                     s.id = postback_id
             for s in batch:
                 s.done.release()
+            if found:  # the callers first: they wait, the scheduler and subscribers need not
+                self.platform.announce(found, items)
 
 
 class Inbox:

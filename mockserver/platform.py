@@ -145,15 +145,21 @@ class MockPlatform:
                             content_type=content_type, flavor=flavor, message_key=message_key,
                             run_id=run_id)  # fmt: skip
 
-    def schedule_many(self, items: Sequence[NewPostback]) -> list[int]:
-        """Store many prepared postbacks in one transaction; returns their ids."""
+    def schedule_many(self, items: Sequence[NewPostback], *, announce: bool = True) -> list[int]:
+        """Store many prepared postbacks in one transaction; returns their ids. Once committed
+        they are announced; ``announce=False`` leaves that to the caller (``announce``)."""
         ids = self.store.insert_postbacks(items, self.clock.now())
-        self.timeline.scheduled(ids, [p.due for p in items])
-        if items:
-            earliest = min(p.due for p in items)
-            self.store.after_commit(lambda: self.wake_for(earliest))
-        self._publish(self.timeline.take_events())
+        if announce:
+            self.store.after_commit(lambda: self.announce(ids, items))
         return ids
+
+    def announce(self, ids: Sequence[int], items: Sequence[NewPostback]) -> None:
+        """Tell the subscribers and the scheduler about stored postbacks."""
+        if not items:
+            return
+        self.timeline.scheduled(ids, [p.due for p in items])
+        self._publish(self.timeline.take_events())
+        self.wake_for(min(p.due for p in items))
 
     @property
     def delivery_pid(self) -> int | None:
