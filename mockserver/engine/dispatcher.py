@@ -8,14 +8,13 @@ that the timeline retries per the policy in ``Settings``.
 from __future__ import annotations
 
 import http.client
-import queue
-import threading
 import time
 from collections.abc import Callable
 
 from mockserver.config import Settings
 from mockserver.engine.clock import Clock
 from mockserver.engine.jobs import Attempt, Job
+from mockserver.engine.pool import WorkerPool
 from mockserver.engine.transport import HttpTransport, Response, Transport
 
 __all__ = ["Dispatcher", "HttpTransport", "Response", "Transport"]
@@ -35,11 +34,8 @@ class Dispatcher:
         self._settings = settings
         self._clock = clock
         self.transport: Transport = transport or HttpTransport()
-        self._queue: queue.SimpleQueue[Job | None] = queue.SimpleQueue()
-        self._threads: list[threading.Thread] = []
         self._on_done: Callable[[Attempt], None] | None = None
-        self._busy = 0
-        self._busy_lock = threading.Condition()
+        self._pool: WorkerPool[Job] = WorkerPool(self._deliver)
 
     # -- one attempt --
 
@@ -77,62 +73,40 @@ class Dispatcher:
     # -- worker pool --
 
     def start(self, workers: int, on_done: Callable[[Attempt], None]) -> None:
+        """Deliver submitted jobs on up to ``workers`` threads (see ``engine/pool.py``)."""
         self._on_done = on_done
-        for n in range(workers):
-            thread = threading.Thread(target=self._work, name=f"mockserver-worker-{n}")
-            thread.daemon = True
-            thread.start()
-            self._threads.append(thread)
+        self._pool.start(workers)
 
     def submit(self, job: Job) -> None:
-        with self._busy_lock:
-            self._busy += 1
-        self._queue.put(job)
+        self._pool.submit(job)
 
     def backlog(self) -> int:
         """Jobs submitted and not yet taken by a worker (approximate)."""
-        return self._queue.qsize()
+        return self._pool.backlog()
 
     @property
     def in_flight(self) -> int:
-        return self._busy
+        return self._pool.busy
+
+    @property
+    def workers(self) -> int:
+        return self._pool.workers
 
     def wait_idle(self, timeout: float) -> bool:
         """Wait until no attempt is queued or running; False if ``timeout`` ran out."""
-        deadline = time.monotonic() + timeout
-        with self._busy_lock:
-            while self._busy:
-                left = deadline - time.monotonic()
-                if left <= 0:
-                    return False
-                self._busy_lock.wait(left)
-        return True
+        return self._pool.wait_idle(timeout)
 
     def stop(self, timeout: float) -> bool:
         """Finish queued and running attempts (at most ``timeout`` s), then end the workers."""
-        drained = self.wait_idle(timeout)
-        for _ in self._threads:
-            self._queue.put(None)
-        if drained:
-            for thread in self._threads:
-                thread.join(timeout=1.0)
-        self._threads.clear()
-        return drained
+        return self._pool.stop(timeout)
 
     def close(self) -> None:
         self.transport.close()
 
-    def _work(self) -> None:
-        while (job := self._queue.get()) is not None:
-            try:
-                result = self.attempt(job)
-                if self._on_done is not None:
-                    self._on_done(result)
-            finally:
-                with self._busy_lock:
-                    self._busy -= 1
-                    if not self._busy:
-                        self._busy_lock.notify_all()
+    def _deliver(self, job: Job) -> None:
+        result = self.attempt(job)
+        if self._on_done is not None:
+            self._on_done(result)
 
 
 def _fill(result: Attempt, response: Response, success: str) -> None:
