@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import ipaddress
 import logging
+import os
 import signal
 import socket
 import sys
@@ -58,7 +59,8 @@ def delivery_mode(settings: Settings) -> str:
     """Deliver from a child process whenever it can share the store: the HTTP server and the
     delivery engine then run on two cores instead of sharing one GIL (bench/serve.py)."""
     on_disk = settings.data_dir != ":memory:"
-    return "process" if settings.clock == "real" and on_disk else "thread"
+    posix = os.name == "posix"  # the child gets its end of a socket pair by fd inheritance
+    return "process" if settings.clock == "real" and on_disk and posix else "thread"
 
 
 def banner(settings: Settings, port: int, out: TextIO, delivery_pid: int | None = None) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import signal
 from pathlib import Path
 
@@ -14,6 +15,7 @@ from mockserver import wire
 from mockserver.cli import main
 from mockserver.config import ConfigError, Settings
 from mockserver.serve import check_exposure, is_loopback
+from tests.engine.test_remote import alive
 from tests.live import LiveServer, wait_until
 from tests.receiver import Receiver
 
@@ -23,7 +25,11 @@ pytestmark = pytest.mark.slow
 def test_state_survives_a_restart(tmp_path: Path, receiver: Receiver) -> None:
     args = ("--data-dir", str(tmp_path), "--postback-url", receiver.url(), "--moderation", "on")
     server = LiveServer(*args)
+    found = re.search(r"delivery: 8 workers in process (\d+)", server.output)
+    assert found, server.output  # the real clock on disk: a delivery process
+    deliverer = int(found.group(1))
     try:
+        assert alive(deliverer)
         assert server.api("GET", "/health").json()["status"] == "ok"
         sms = server.api(
             "POST", "/mo/sms", json={"from": "16315551234", "to": "60856", "text": "hi"}
@@ -40,6 +46,7 @@ def test_state_survives_a_restart(tmp_path: Path, receiver: Receiver) -> None:
     finally:
         assert server.stop() == 0
     assert "mockserver stopped" in server.output
+    assert not alive(deliverer)  # stopped with its server
     again = LiveServer(*args)
     try:
         rows = again.api("GET", "/postbacks").json()["postbacks"]
@@ -61,6 +68,7 @@ def test_banner_sse_and_token(tmp_path: Path, receiver: Receiver) -> None:
     try:
         assert "control API" in server.output
         assert "token required" in server.output
+        assert "delivery: 8 workers in this process" in server.output  # :memory: is not shared
         assert server.api("GET", "/postbacks").status_code == 401
         with requests.get(
             server.url + "/mock/api/v1/events?types=postback.delivered&limit=3&timeout=20",

@@ -8,7 +8,6 @@ million scheduled postbacks stay on disk, not in Python memory.
 
 from __future__ import annotations
 
-import fcntl
 import json
 import os
 import sqlite3
@@ -17,6 +16,11 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
+
+try:  # POSIX; elsewhere one process writes (serve delivers from threads there)
+    import fcntl
+except ImportError:  # pragma: no cover - Windows
+    fcntl = None  # type: ignore[assignment]
 
 from mockserver.engine.jobs import Attempt, Job, NewPostback
 from mockserver.engine.schema import migrate
@@ -68,7 +72,7 @@ class Store:
         # writer that finds SQLite's write lock taken polls it with sleeps of 1 ms and more,
         # which stalled both processes under load (bench/serve.py); flock wakes at once.
         self._file_lock: int | None = None
-        if path != ":memory:":
+        if path != ":memory:" and fcntl is not None:
             self._file_lock = os.open(path + ".lock", os.O_RDWR | os.O_CREAT, 0o600)
         self._after: list[Callable[[], None]] = []
         with self.lock:
