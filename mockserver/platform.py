@@ -8,15 +8,15 @@ from __future__ import annotations
 import math
 import signal
 from collections.abc import Callable, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from mockserver.config import Settings
 from mockserver.engine.clock import Clock, RealClock, VirtualClock
 from mockserver.engine.dispatcher import Dispatcher
 from mockserver.engine.jobs import NewPostback
 from mockserver.engine.listeners import Listeners
-from mockserver.engine.prepare import new_postback
-from mockserver.engine.remote import DeliveryProcess
+from mockserver.engine.prepare import Options, new_postback
+from mockserver.engine.remote import DeliveryProcess, check_delivery
 from mockserver.engine.runner import RealRunner, VirtualRunner
 from mockserver.engine.store import Store
 from mockserver.engine.timeline import Event, Timeline
@@ -25,8 +25,10 @@ from mockserver.inbox import Inbox
 from mockserver.scenarios.service import ScenarioService
 from mockserver.wire.model import Postback
 
+if TYPE_CHECKING:
+    from typing_extensions import Unpack
+
 Subscriber = Callable[[Event], None]
-DELIVERY_MODES = ("thread", "process")
 
 
 class MockPlatform:
@@ -56,7 +58,7 @@ class MockPlatform:
         if clock is None:
             clock = VirtualClock(time_scale=s.time_scale) if s.clock == "virtual" else None
             clock = clock or RealClock(s.time_scale)
-        _check_delivery(delivery, clock, s)
+        check_delivery(delivery, clock.virtual, s)
         self.clock: Clock = clock
         self.store = Store(s.data_dir)
         self._on_events = on_events
@@ -103,11 +105,7 @@ class MockPlatform:
         url: str | None = None,
         *,
         delay: float | None = None,
-        body: bytes | None = None,
-        content_type: str | None = None,
-        flavor: str | None = None,
-        message_key: str | None = None,
-        run_id: str | None = None,
+        **options: Unpack[Options],
     ) -> int:
         """Put one postback on the timeline; returns its id.
 
@@ -118,9 +116,7 @@ class MockPlatform:
         rendered with ``mockserver.wire.render`` in ``flavor`` (default: the setting).
         ``message_key`` (default TRACKINGID, else MMSID) orders the postbacks of one message.
         """
-        item = self.prepare(postback, at, url, delay=delay, body=body, content_type=content_type,
-                            flavor=flavor, message_key=message_key, run_id=run_id)  # fmt: skip
-        return self.schedule_many([item])[0]
+        return self.schedule_many([self.prepare(postback, at, url, delay=delay, **options)])[0]
 
     def prepare(
         self,
@@ -129,11 +125,7 @@ class MockPlatform:
         url: str | None = None,
         *,
         delay: float | None = None,
-        body: bytes | None = None,
-        content_type: str | None = None,
-        flavor: str | None = None,
-        message_key: str | None = None,
-        run_id: str | None = None,
+        **options: Unpack[Options],
     ) -> NewPostback:
         """What ``schedule`` stores, without storing it (for ``schedule_many``)."""
         if at is not None and delay is not None:
@@ -141,9 +133,7 @@ class MockPlatform:
         if delay is not None and (delay < 0 or not math.isfinite(delay)):
             raise ValueError(f"delay must be zero or more seconds (got {delay})")
         due = at if at is not None else self.clock.after(delay or 0.0)
-        return new_postback(postback, due, self._settings, url=url, body=body,
-                            content_type=content_type, flavor=flavor, message_key=message_key,
-                            run_id=run_id)  # fmt: skip
+        return new_postback(postback, due, self._settings, url, **options)
 
     def schedule_many(self, items: Sequence[NewPostback], *, announce: bool = True) -> list[int]:
         """Store many prepared postbacks in one transaction; returns their ids. Once committed
@@ -316,16 +306,6 @@ class MockPlatform:
 
     def __exit__(self, *exc: object) -> None:
         self.close()
-
-
-def _check_delivery(delivery: str, clock: Clock, settings: Settings) -> None:
-    if delivery not in DELIVERY_MODES:
-        raise ValueError(f"delivery is 'thread' or 'process' (got {delivery!r})")
-    if delivery == "process" and (clock.virtual or settings.data_dir == ":memory:"):
-        raise ValueError(
-            "delivery='process' needs the real clock and a data_dir on disk (the child process "
-            "shares the SQLite file); use delivery='thread'"
-        )
 
 
 def drain_on_sigterm(platform: MockPlatform) -> None:

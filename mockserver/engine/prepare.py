@@ -2,27 +2,37 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any, TypedDict
 
 from mockserver import wire
 from mockserver.config import Settings
 from mockserver.engine.jobs import NewPostback
 from mockserver.wire.model import Postback
 
+if TYPE_CHECKING:
+    from typing_extensions import Unpack
+
+
+class Options(TypedDict, total=False):
+    """How a postback is sent and filed (see ``MockPlatform.schedule``)."""
+
+    body: bytes | None
+    content_type: str | None
+    flavor: str | None
+    message_key: str | None
+    run_id: str | None
+
 
 def new_postback(
     postback: Postback,
     due: float,
     settings: Settings,
-    *,
     url: str | None = None,
-    body: bytes | None = None,
-    content_type: str | None = None,
-    flavor: str | None = None,
-    message_key: str | None = None,
-    run_id: str | None = None,
+    **options: Unpack[Options],
 ) -> NewPostback:
     """See ``MockPlatform.schedule`` for the arguments."""
+    body, content_type = options.get("body"), options.get("content_type")
+    flavor, message_key = options.get("flavor"), options.get("message_key")
     flavor = flavor or postback.flavor or settings.flavor
     if body is None:
         fields: dict[str, Any] = {"ORIGIN": postback.origin, **postback.fields}
@@ -33,7 +43,7 @@ def new_postback(
     return NewPostback(
         due=due, origin=postback.origin, code=postback.code, fields=dict(postback.fields),
         flavor=flavor, content_type=content_type or _default_type(flavor), body=body,
-        url=url, message_key=key, tracking_id=tracking, run_id=run_id,
+        url=url, message_key=key, tracking_id=tracking, run_id=options.get("run_id"),
     )  # fmt: skip
 
 

@@ -43,6 +43,20 @@ START_TIMEOUT = 60.0
 RESTART_BACKOFF = 1.0
 
 
+DELIVERY_MODES = ("thread", "process")
+
+
+def check_delivery(delivery: str, virtual_clock: bool, settings: Settings) -> None:
+    """A ``MockPlatform(delivery=...)`` it can run; ValueError saying why not."""
+    if delivery not in DELIVERY_MODES:
+        raise ValueError(f"delivery is 'thread' or 'process' (got {delivery!r})")
+    if delivery == "process" and (virtual_clock or settings.data_dir == ":memory:"):
+        raise ValueError(
+            "delivery='process' needs the real clock and a data_dir on disk (the child process "
+            "shares the SQLite file); use delivery='thread'"
+        )
+
+
 class DeliveryProcessError(RuntimeError):
     """The delivery process could not start, or died while answering a call."""
 
