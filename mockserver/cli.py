@@ -22,14 +22,16 @@ def main() -> None:
     help="An extra folder of scenarios (repeatable).",
 )
 def list_scenarios(folders: tuple[str, ...]) -> None:
-    """The available scenarios: name, kind, flavours, codes and description.
+    """The available scenarios: name, kind, codes (as the seed documents, sky-a, write them),
+    the forms they can be written in, and description.
 
     \b
     Examples:
       mockserver list
       mockserver list --scenarios ./my-scenarios
     """
-    from mockserver.scenarios import Library, ScenarioValidationError, supported_flavors
+    from mockserver.scenarios import Library, ScenarioValidationError
+    from mockserver.scenarios.model import supported_forms
 
     try:
         library = Library(folders)
@@ -37,7 +39,7 @@ def list_scenarios(folders: tuple[str, ...]) -> None:
         raise click.ClickException(str(exc)) from None
     for s in library:
         click.echo(
-            f"{s.name}  [{s.kind}]  {' '.join(s.codes())}  ({', '.join(supported_flavors(s))})"
+            f"{s.name}  [{s.kind}]  {' '.join(s.codes())}  ({', '.join(supported_forms(s))})"
         )
         click.echo(f"    {s.description}")
 

@@ -18,6 +18,7 @@ HELP = {
     "postback_url": "Where postbacks go, e.g. http://127.0.0.1:5000/postbacks.",
     "mo_postback_url": "Where SMS/MMS MO postbacks go [the postback URL].",
     "flavor": "skycore-xml, sinch-xml or sinch-json [skycore-xml].",
+    "revision": "Skycore documents to write after: sky-a (the seeds), sky-b, sky-legacy [sky-a].",
     "body_mode": "XML bodies: raw (text/xml) or form (field 'xml') [raw].",
     "data_dir": "Folder of the SQLite store [./.mockserver]; ':memory:' keeps nothing.",
     "scenarios": "An extra scenario folder (repeatable).",

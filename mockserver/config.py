@@ -13,6 +13,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from mockserver.wire.model import BODY_MODES, FLAVORS
+from mockserver.wire.revisions import DEFAULT_REVISION, REVISIONS
 
 CLOCKS = ("real", "virtual")
 RETRY_MODES = ("retries", "total")
@@ -45,6 +46,7 @@ class Settings:
     postback_url: str | None = None
     mo_postback_url: str | None = None
     flavor: str = "skycore-xml"
+    revision: str = DEFAULT_REVISION
     body_mode: str = "raw"
     data_dir: str = "./.mockserver"
     scenarios: tuple[str, ...] = field(default_factory=tuple)
@@ -110,6 +112,7 @@ class Settings:
 def validate(s: Settings) -> None:
     """Raise ConfigError naming the first bad setting and how to fix it."""
     _check_choice("flavor", s.flavor, FLAVORS)
+    _check_choice("revision", s.revision, REVISIONS)
     _check_choice("body_mode", s.body_mode, BODY_MODES)
     _check_choice("clock", s.clock, CLOCKS)
     _check_choice("retry_mode", s.retry_mode, RETRY_MODES)

@@ -179,7 +179,9 @@ class Inbox:
                 "fields": fields}  # fmt: skip
 
     def _now(self) -> str:
-        return platform_time(self.platform.now(), STYLES[self.platform.settings.flavor])
+        s = self.platform.settings
+        legacy = s.flavor == "skycore-xml" and s.revision == "sky-legacy"
+        return platform_time(self.platform.now(), "legacy" if legacy else STYLES[s.flavor])
 
     def _operator(self, spid: str | None) -> str:
         if spid is not None:

@@ -222,9 +222,15 @@ class MockPlatform:
         seed: int | None = None,
         postback_url: str | None = None,
         flavor: str | None = None,
+        *,
+        revision: str | None = None,
+        pins: list[str] | tuple[str, ...] = (),
     ) -> dict[str, Any]:
-        """Plan and schedule one run; returns its id, ids and planned postbacks."""
-        options = {"vars": vars, "seed": seed, "postback_url": postback_url, "flavor": flavor}
+        """Plan and schedule one run; returns its id, ids and planned postbacks. ``flavor`` and
+        ``revision`` default to the settings; ``pins`` are labels of ``choose`` branches to
+        take (e.g. ``["rejected"]``)."""
+        options = {"vars": vars, "seed": seed, "postback_url": postback_url, "flavor": flavor,
+                   "revision": revision, "pins": tuple(pins)}  # fmt: skip
         return self._scenarios.start(name, **options)
 
     def runs(self, limit: int = 50) -> list[dict[str, Any]]:

@@ -16,6 +16,7 @@ import click
 from mockserver.config import ConfigError, Settings
 from mockserver.platform import MockPlatform
 from mockserver.scenarios import ScenarioError, approve, reject, runs_of
+from mockserver.wire.revisions import REVISIONS
 
 _DONE = {"approve": "approved", "reject": "rejected"}
 
@@ -45,7 +46,8 @@ class Player:
         self.codes = {p["postback_id"]: p["code"] for p in run["postbacks"] if p["postback_id"]}
         planned = sum(1 for p in run["postbacks"] if not p["dropped"])
         print(
-            f"run {run['run_id']}: {name}, {planned} postback(s), flavour {run['flavor']}",
+            f"run {run['run_id']}: {name}, {planned} postback(s), flavour {run['flavor']}, "
+            f"revision {run['revision']}",
             file=self.out,
         )
         while True:
@@ -125,6 +127,18 @@ def summary_table(platform: MockPlatform, run: dict[str, Any], out: TextIO) -> b
     help="Wire flavour [skycore-xml].",
 )
 @click.option(
+    "--revision",
+    type=click.Choice(list(REVISIONS)),
+    help="Which Skycore documents to write after: sky-a (the seeds), sky-b, sky-legacy [sky-a].",
+)
+@click.option(
+    "--pin",
+    "pins",
+    multiple=True,
+    metavar="LABEL",
+    help="Take the choose branch with this label (repeatable), e.g. --pin rejected.",
+)
+@click.option(
     "--var",
     "pairs",
     multiple=True,
@@ -167,6 +181,8 @@ def run_command(
     scenario: str,
     url: str,
     flavor: str | None,
+    revision: str | None,
+    pins: tuple[str, ...],
     pairs: tuple[str, ...],
     seed: int | None,
     time_scale: float,
@@ -183,6 +199,8 @@ def run_command(
       mockserver run sms-delivered --to http://localhost:5000/pb --clock virtual
       mockserver run mixed-traffic --to http://localhost:5000/pb --time-scale 0.01 --seed 7
       mockserver run mms-mo --to http://localhost:5000/pb --flavor sinch-json --var to=28444
+      mockserver run mixed-traffic --to http://localhost:5000/pb --pin rejected --revision sky-b
+      mockserver run load-burst --to http://localhost:5000/pb --var count=20000 --var rate=max
     """
     try:
         settings = Settings(postback_url=url, data_dir=":memory:", flavor=flavor or "skycore-xml",
@@ -193,7 +211,8 @@ def run_command(
     with MockPlatform(settings) as platform:
         player = Player(platform, sys.stdout, moderation)
         try:
-            result = player.play(scenario, vars=parse_vars(pairs) or None, seed=seed)
+            result = player.play(scenario, vars=parse_vars(pairs) or None, seed=seed,
+                                 revision=revision, pins=pins)  # fmt: skip
         except ScenarioError as exc:
             raise click.ClickException(str(exc)) from None
         ok = summary_table(platform, result, sys.stdout)

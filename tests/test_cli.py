@@ -14,7 +14,7 @@ BAD = "name: x\ndescription: d\nkind: mt\nsteps:\n  - postback: N104\n"
 def test_list_shows_builtins_with_codes_and_descriptions() -> None:
     result = CliRunner().invoke(main, ["list"])
     assert result.exit_code == 0, result.output
-    assert "mms-binary-expired  [mt]  N101 E102" in result.output
+    assert "mms-binary-expired  [mt]  N101 N102  (sky-legacy, sky-a, sky-b" in result.output
     assert "the carrier reports expiry" in result.output
 
 

@@ -70,7 +70,7 @@ def test_run_as_a_real_subprocess(receiver: Receiver) -> None:
     done = subprocess.run(command, capture_output=True, text=True, timeout=120, check=False)
     assert done.returncode == 0, done.stdout + done.stderr
     parsed = [wire.parse(b) for b in receiver.bodies()]
-    assert [p.code for p in parsed] == ["N101", "E102"]
+    assert [p.code for p in parsed] == ["N101", "N102"]
     assert parsed[0].fields["TRACKINGID"] == parsed[1].fields["TRACKINGID"]
 
 

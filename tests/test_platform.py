@@ -148,13 +148,22 @@ def test_render_is_used_without_body(platform: MockPlatform, monkeypatch: pytest
 
     monkeypatch.setattr(wire, "render", render, raising=False)
     monkeypatch.setattr(wire, "content_type", lambda f, m: "text/xml", raising=False)
-    pid = platform.schedule(sms("T7", "N202"), flavor="sinch-xml")
+    pid = platform.schedule(sms("T7", "N202"), flavor="sinch-json")
     item = platform.postback(pid)
     assert item is not None
     assert item["body"] == b"<rendered/>"
-    assert item["flavor"] == "sinch-xml"
+    assert item["flavor"] == "sinch-json"
     fields = {"ORIGIN": "SMS_MT", "TRACKINGID": "T7", "STATUS": "Message Sent"}
-    assert calls == [("N202", fields, "sinch-xml", {"body_mode": "raw"})]
+    assert calls == [("N202", fields, "sinch-json", {"revision": "sky-a", "body_mode": "raw"})]
+
+
+def test_sms_under_sinch_xml_is_written_in_skycore_xml(platform: MockPlatform) -> None:
+    """Sinch's XML service has no SMS postbacks: the documented rule, not an error."""
+    pid = platform.schedule(sms("T8", "N202"), flavor="sinch-xml")
+    item = platform.postback(pid)
+    assert item is not None
+    assert item["flavor"] == "skycore-xml"
+    assert item["body"].startswith(b"<?xml version='1.0'?>\n<POSTBACK xmlns:xsi=")
 
 
 def test_virtual_clock_from_settings():

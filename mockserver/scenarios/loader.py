@@ -22,22 +22,24 @@ from mockserver.scenarios.model import (
     RepeatStep,
     Scenario,
     Step,
+    Template,
     Value,
     WaitStep,
 )
 from mockserver.scenarios.reader import Reader
-from mockserver.scenarios.steps import Context, read_postback, read_value
+from mockserver.scenarios.steps import Context, read_event, read_postback, read_value
 
 _TOP = ("name", "description", "kind", "vars", "steps")
 _NAME = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 _VAR = re.compile(r"^[a-z_][a-z0-9_]*$")
-_ACTIONS = ("postback", "choose", "wait", "repeat", "bundle")
+_ACTIONS = ("postback", "event", "choose", "wait", "repeat", "bundle")
 _STEP_KEYS = {
     "postback": ("postback", "fields", "after", "faults"),
+    "event": ("event", "fields", "after", "faults"),
     "choose": ("choose", "after"),
     "wait": ("wait", "on_reject", "after"),
     "repeat": ("repeat", "after"),
-    "bundle": ("bundle", "after"),
+    "bundle": ("bundle", "first_id", "after"),
 }
 
 
@@ -135,6 +137,8 @@ def _step(ctx: Context, node: Node) -> Step | None:
     after = _after(ctx.r, found)
     if action == "postback":
         return read_postback(ctx, node, found, after, top_level_faults=True)
+    if action == "event":
+        return read_event(ctx, node, found, after)
     readers = {"choose": _choose, "wait": _wait, "repeat": _repeat, "bundle": _bundle}
     return readers[action](ctx, node, found, after)
 
@@ -202,25 +206,45 @@ def _repeat(
     keys = ctx.r.mapping(found["repeat"][1], "repeat", allowed, ("count", "steps"))
     if keys is None or "count" not in keys or "steps" not in keys:
         return None
-    count = ctx.r.number(keys["count"][1], "count", integer=True)
-    if count is not None and not 1 <= count <= 100_000:
-        ctx.r.error(keys["count"][1], f"count {int(count)} is out of range", "use 1 to 100000")
-    interval = _interval(ctx.r, found["repeat"][1], keys)
+    count_template = _templated(ctx.r, keys["count"][1], "count")
+    count = None if count_template else ctx.r.number(keys["count"][1], "count", integer=True)
+    if count is not None and not 1 <= count <= MAX_REPEAT:
+        ctx.r.error(keys["count"][1], f"count {int(count)} is out of range", REPEAT_FIX)
+    interval, interval_template = _interval(ctx.r, found["repeat"][1], keys)
     variables = _vars(ctx.r, keys["vars"][1]) if "vars" in keys else ()
     steps = _steps(ctx, keys["steps"][1])
-    return RepeatStep(int(count or 1), interval, variables, steps, after, ctx.r.loc(node))
+    return RepeatStep(int(count or 1), interval, variables, steps, after, ctx.r.loc(node),
+                      count_template, interval_template)  # fmt: skip
 
 
-def _interval(r: Reader, node: Node, keys: dict[str, tuple[Node, Node]]) -> float:
+MAX_REPEAT = 100_000
+REPEAT_FIX = f"use 1 to {MAX_REPEAT}"
+
+
+def _templated(r: Reader, node: Node, what: str) -> Template | None:
+    """A repeat value written as a template (``"{{ vars.count }}"``), rendered per run."""
+    if isinstance(node, ScalarNode) and "{" in str(node.value):
+        parsed = read_value(r, node, what, allow_list=False)
+        return parsed if isinstance(parsed, Template) else None
+    return None
+
+
+def _interval(
+    r: Reader, node: Node, keys: dict[str, tuple[Node, Node]]
+) -> tuple[float, tuple[str, Template] | None]:
     if ("rate" in keys) == ("every" in keys):
         r.error(
             node, "repeat needs exactly one of rate or every", "e.g. rate: 10/s or every: 100ms"
         )
-        return 0.0
-    if "rate" in keys:
-        return r.rate(keys["rate"][1]) or 0.0
+        return 0.0, None
+    kind = "rate" if "rate" in keys else "every"
+    template = _templated(r, keys[kind][1], kind)
+    if template is not None:
+        return 0.0, (kind, template)
+    if kind == "rate":
+        return r.rate(keys["rate"][1]) or 0.0, None
     delay = r.delay(keys["every"][1], "every")
-    return delay.low if delay else 0.0
+    return (delay.low if delay else 0.0), None
 
 
 def _bundle(
@@ -229,14 +253,29 @@ def _bundle(
     items = ctx.r.sequence(found["bundle"][1], "bundle") or []
     entries = []
     for item in items:
-        keys = ctx.r.mapping(item, "a bundle entry", ("postback", "fields"), ("postback",))
-        if keys and "postback" in keys:
+        keys = ctx.r.mapping(item, "a bundle entry", ("postback", "event", "fields"))
+        if not keys:
+            continue
+        if ("postback" in keys) == ("event" in keys):
+            ctx.r.error(
+                item,
+                "a bundle entry needs one of postback or event",
+                "e.g. - event: sms_mo.received",
+            )
+            continue
+        if "postback" in keys:
             entry = read_postback(ctx, item, keys, NO_DELAY, top_level_faults=False)
-            if entry is not None:
-                entries.append(entry)
+        else:
+            entry = read_event(ctx, item, keys, NO_DELAY)
+        if entry is not None:
+            entries.append(entry)
     if not items:
         ctx.r.error(found["bundle"][1], "bundle is empty", "list the notifications it carries")
-    return BundleStep(tuple(entries), after, ctx.r.loc(node))
+    first_id = None
+    if "first_id" in found:
+        parsed = read_value(ctx.r, found["first_id"][1], "first_id", allow_list=False)
+        first_id = parsed if isinstance(parsed, Template) else None
+    return BundleStep(tuple(entries), after, ctx.r.loc(node), first_id)
 
 
 def _mms_context(root: Node) -> bool:

@@ -47,12 +47,17 @@ class Fault:
 
 @dataclass(frozen=True)
 class PostbackStep:
+    """``postback: CODE`` (written as given) or ``event: NAME`` (written as the run's
+    revision and flavour report it; ``code``/``origin`` are then its sky-a form, for
+    listings)."""
+
     code: str
     origin: str
     fields: tuple[tuple[str, Value], ...]
     after: Delay
     faults: tuple[Fault, ...]
     loc: Loc
+    event: str | None = None
 
 
 @dataclass(frozen=True)
@@ -80,7 +85,9 @@ class WaitStep:
 
 @dataclass(frozen=True)
 class RepeatStep:
-    """``count`` iterations, one every ``interval`` seconds; ``vars`` re-rendered each time."""
+    """``count`` iterations, one every ``interval`` seconds; ``vars`` re-rendered each time.
+    ``count_template``/``interval_template`` (``("rate" | "every", template)``), when set, are
+    rendered per run from the run's vars (``count: "{{ vars.count }}"``)."""
 
     count: int
     interval: float
@@ -88,15 +95,19 @@ class RepeatStep:
     steps: tuple[Step, ...]
     after: Delay
     loc: Loc
+    count_template: Template | None = None
+    interval_template: tuple[str, Template] | None = None
 
 
 @dataclass(frozen=True)
 class BundleStep:
-    """Several notifications in one legacy ``<POSTBACK>`` request (SKY-LEGACY, skycore-xml)."""
+    """Several notifications in one legacy ``<POSTBACK>`` request (SKY-LEGACY, skycore-xml);
+    ``first_id`` (a template) numbers the NOTIFICATION ids, else they count from 1 per run."""
 
     entries: tuple[PostbackStep, ...]
     after: Delay
     loc: Loc
+    first_id: Template | None = None
 
 
 Step = PostbackStep | ChooseStep | WaitStep | RepeatStep | BundleStep
@@ -117,8 +128,23 @@ class Scenario:
         return tuple(name for name, _ in self.vars)
 
     def codes(self) -> tuple[str, ...]:
-        """Every code the scenario can emit, in first-appearance order (for listings)."""
+        """Every code the scenario can emit in its sky-a form (events resolved), in
+        first-appearance order (for listings)."""
         return tuple(dict.fromkeys(s.code for s in walk(self.steps)))
+
+    def events(self) -> tuple[str, ...]:
+        return tuple(dict.fromkeys(s.event for s in walk(self.steps) if s.event))
+
+    def labels(self) -> tuple[str, ...]:
+        """The labels of every ``choose`` branch (what a run may pin)."""
+        return tuple(
+            dict.fromkeys(
+                b.label
+                for s in _all_steps(self.steps)
+                if isinstance(s, ChooseStep)
+                for b in s.branches
+            )
+        )
 
 
 def walk(steps: tuple[Step, ...]) -> list[PostbackStep]:
@@ -139,17 +165,38 @@ def walk(steps: tuple[Step, ...]) -> list[PostbackStep]:
     return found
 
 
-def supported_flavors(scenario: Scenario) -> tuple[str, ...]:
-    """The flavours every postback of the scenario exists in (a bundle: skycore-xml only)."""
+def supported_forms(scenario: Scenario) -> tuple[str, ...]:
+    """The forms (revisions of skycore-xml, and the Sinch flavours) in which every step of
+    the scenario can be written (a bundle: the Skycore revisions only)."""
     from mockserver.wire.catalog import lookup
+    from mockserver.wire.events import EVENTS
+    from mockserver.wire.revisions import FORMS
+
+    forms = set(FORMS)
+    for step in walk(scenario.steps):
+        if step.event is not None:
+            forms &= set(EVENTS[step.event].forms)
+        else:
+            entry = lookup(step.code, step.origin)
+            forms &= {
+                f for f in FORMS if f in entry.forms or (f.startswith("sky-") and entry.revisions)
+            }
+    if any(isinstance(s, BundleStep) for s in _all_steps(scenario.steps)):
+        forms &= {"sky-legacy", "sky-a", "sky-b"}
+    return tuple(f for f in FORMS if f in forms)
+
+
+def supported_flavors(scenario: Scenario) -> tuple[str, ...]:
+    """The flavours the scenario can run in (skycore-xml: in at least one revision)."""
     from mockserver.wire.model import FLAVORS
 
-    flavors = set(FLAVORS)
-    for step in walk(scenario.steps):
-        flavors &= set(lookup(step.code, step.origin).layouts)
-    if any(isinstance(s, BundleStep) for s in _all_steps(scenario.steps)):
-        flavors &= {"skycore-xml"}
+    forms = supported_forms(scenario)
+    flavors = {"skycore-xml" if f.startswith("sky-") else f for f in forms}
     return tuple(f for f in FLAVORS if f in flavors)
+
+
+def supported_revisions(scenario: Scenario) -> tuple[str, ...]:
+    return tuple(f for f in supported_forms(scenario) if f.startswith("sky-"))
 
 
 def _all_steps(steps: tuple[Step, ...]) -> list[Step]:

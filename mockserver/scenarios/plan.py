@@ -62,6 +62,8 @@ class Plan:
     postbacks: tuple[PlannedPostback, ...]
     holds: tuple[Hold, ...] = ()
     choices: tuple[str, ...] = ()  # the labels of the branches taken, in order
+    revision: str = "sky-a"  # the Skycore documents written after (skycore-xml only)
+    pins: tuple[str, ...] = ()  # branch labels the run asked for
 
     def in_phase(self, phase: int) -> list[PlannedPostback]:
         """The postbacks of one phase that will be sent, in due order."""

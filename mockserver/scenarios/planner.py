@@ -14,17 +14,18 @@ timestamps.
 from __future__ import annotations
 
 import random
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from datetime import UTC, datetime
 from typing import Any
 
 from mockserver.scenarios import templating
 from mockserver.scenarios.errors import ScenarioError
-from mockserver.scenarios.model import Scenario
+from mockserver.scenarios.model import Scenario, supported_forms
 from mockserver.scenarios.plan import Plan
 from mockserver.scenarios.values import render_vars
 from mockserver.scenarios.walker import Walker
 from mockserver.wire.model import FLAVORS, FieldValue
+from mockserver.wire.revisions import DEFAULT_REVISION, REVISIONS, form_of
 from mockserver.wire.timefmt import PLATFORM_TZ
 
 #: Timestamps use a fixed North-American offset, as every documented example does.
@@ -42,17 +43,37 @@ def plan(
     time_scale: float = 1.0,
     locale: str = "en_US",
     media_base_url: str = "http://127.0.0.1:8055",
+    revision: str | None = None,
+    pins: Iterable[str] = (),
 ) -> Plan:
-    """Plan one run of ``scenario``; raises ScenarioError (with a location) on any problem."""
+    """Plan one run of ``scenario``; raises ScenarioError (with a location) on any problem.
+
+    ``revision`` (skycore-xml; default sky-a, the seed documents) says which documents the
+    postbacks are written after; ``pins`` are labels of ``choose`` branches to take."""
     if flavor not in FLAVORS:
         raise ScenarioError(
             f"unknown flavour {flavor!r}", fix=f"choose one of {', '.join(FLAVORS)}"
+        )
+    revision = revision or DEFAULT_REVISION
+    if revision not in REVISIONS:
+        raise ScenarioError(
+            f"unknown revision {revision!r}", fix=f"choose one of {', '.join(REVISIONS)}"
+        )
+    _check_form(scenario, flavor, revision)
+    pinned = frozenset(pins)
+    unknown = sorted(pinned - set(scenario.labels()))
+    if unknown:
+        labels = ", ".join(scenario.labels()) or "none (it has no choose step)"
+        raise ScenarioError(
+            f"scenario {scenario.name!r} has no branch labelled {unknown[0]!r}",
+            fix=f"its branch labels: {labels}",
         )
     if seed is None:
         seed = random.SystemRandom().getrandbits(32)
     start = _start(now)
     fake = templating.make_fake(seed, locale, media_base_url, flavor)
-    run = {"id": run_id, "name": scenario.name, "seed": seed, "flavor": flavor}
+    run = {"id": run_id, "name": scenario.name, "seed": seed, "flavor": flavor,
+           "revision": revision}  # fmt: skip
     context: dict[str, Any] = {"vars": {}, "ids": {}, "run": run, "now": start, "fake": fake}
     context["vars"] = render_vars(scenario, vars or {}, context)
     walker = Walker(
@@ -62,6 +83,8 @@ def plan(
         body_mode=body_mode,
         start=start,
         time_scale=time_scale,
+        revision=revision,
+        pins=pinned,
     )
     walker.seed_ids()
     walker.steps(scenario.steps, "steps")
@@ -71,12 +94,31 @@ def plan(
         run_id=run_id,
         seed=seed,
         flavor=flavor,
+        revision=revision,
+        pins=tuple(sorted(pinned)),
         start=start,
         vars=dict(context["vars"]),
         ids=dict(context["ids"]),
         postbacks=postbacks,
         holds=holds,
         choices=tuple(walker.choices),
+    )
+
+
+def _check_form(scenario: Scenario, flavor: str, revision: str) -> None:
+    """Refuse, before anything is planned, a flavour/revision some step cannot be written in
+    (a branch not taken this time included)."""
+    forms = supported_forms(scenario)
+    form = form_of(flavor, revision)
+    if form in forms:
+        return
+    what = f"revision {form}" if flavor == "skycore-xml" else f"flavour {flavor}"
+    choices = ", ".join(f"skycore-xml --revision {f}" if f.startswith("sky-") else f for f in forms)
+    raise ScenarioError(
+        f"scenario {scenario.name!r} cannot be written in {what}: a step has no such form "
+        "in that revision's documents",
+        scenario.loc,
+        f"run this scenario with one of: {choices}",
     )
 
 

@@ -141,16 +141,33 @@ class Reader:
         return Delay(low, high)
 
     def rate(self, node: Node) -> float | None:
-        """``10/s`` -> the interval between iterations, in seconds."""
+        """``10/s`` -> the interval between iterations, in seconds (``max``: 0)."""
         raw = self.text(node, "rate")
-        match = _RATE.match(raw or "")
-        if raw is None or not match or float(match[1]) <= 0:
-            if raw is not None:
-                self.error(
-                    node, f"rate: cannot read {raw!r}", "write a count per unit: 10/s, 100/m, 5/h"
-                )
+        if raw is None:
             return None
-        return _UNITS[match[2]] / float(match[1])
+        interval = rate_interval(raw)
+        if interval is None:
+            self.error(node, f"rate: cannot read {raw!r}", RATE_FIX)
+        return interval
+
+
+RATE_FIX = "write a count per unit: 10/s, 100/m, 5/h, or max (as fast as the receiver takes them)"
+
+
+def rate_interval(raw: str) -> float | None:
+    """``10/s`` -> 0.1 s between iterations; ``max`` -> 0 (all due at once, sent as fast as
+    the receiver answers); None if unreadable."""
+    if raw.strip() == "max":
+        return 0.0
+    match = _RATE.match(raw)
+    if not match or float(match[1]) <= 0:
+        return None
+    return _UNITS[match[2]] / float(match[1])
+
+
+def every_interval(raw: str) -> float | None:
+    """``100ms`` -> 0.1 s between iterations; None if unreadable."""
+    return _seconds(raw)
 
 
 def _seconds(text: str) -> float | None:

@@ -11,7 +11,7 @@ import functools
 import threading
 import uuid
 import weakref
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -65,8 +65,10 @@ class Run:
             "scenario": self.plan.scenario,
             "seed": self.plan.seed,
             "flavor": self.plan.flavor,
+            "revision": self.plan.revision,
             "ids": dict(self.plan.ids),
             "choices": list(self.plan.choices),
+            "pins": list(self.plan.pins),
             "postbacks": [
                 _planned_dict(p, self.scheduled.get(p.index)) for p in self.plan.postbacks
             ],
@@ -115,10 +117,13 @@ def start_run(
     postback_url: str | None = None,
     flavor: str | None = None,
     *,
+    revision: str | None = None,
+    pins: Sequence[str] = (),
     library: Library | None = None,
     locale: str = "en_US",
 ) -> Run:
-    """Plan ``scenario`` and schedule its phase-0 postbacks; later phases wait for approval."""
+    """Plan ``scenario`` and schedule its phase-0 postbacks; later phases wait for approval.
+    ``flavor``/``revision`` default to the settings; ``pins`` are branch labels to take."""
     settings = platform.settings
     if isinstance(scenario, str):
         scenario = (library or default_library(tuple(settings.scenarios))).get(scenario)
@@ -136,6 +141,8 @@ def start_run(
         time_scale=platform.clock.time_scale,
         locale=locale,
         media_base_url=settings.base_url,
+        revision=revision or settings.revision,
+        pins=pins,
     )
     run = Run(run_id, the_plan, postback_url)
     run.holds = [HoldState(h.phase, item=h.item) for h in the_plan.holds]

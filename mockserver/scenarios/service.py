@@ -23,6 +23,7 @@ from mockserver.scenarios.model import (
     Value,
     WaitStep,
     supported_flavors,
+    supported_revisions,
 )
 from mockserver.scenarios.runs import Run, default_library, runs_of, start_run
 
@@ -109,6 +110,9 @@ def describe(scenario: Scenario) -> dict[str, Any]:
         "kind": scenario.kind,
         "codes": list(scenario.codes()),
         "flavors": list(supported_flavors(scenario)),
+        "revisions": list(supported_revisions(scenario)),
+        "events": list(scenario.events()),
+        "labels": list(scenario.labels()),
         "vars": {name: _value(v) for name, v in scenario.vars},
         "steps": [_step(s) for s in scenario.steps],
         "path": scenario.path,
@@ -127,7 +131,10 @@ def _delay(delay: Delay) -> str | None:
 
 def _step(step: Step) -> dict[str, Any]:
     out: dict[str, Any]
-    if isinstance(step, PostbackStep):
+    if isinstance(step, PostbackStep) and step.event is not None:
+        out = {"event": step.event, "fields": {k: _value(v) for k, v in step.fields},
+               "faults": [f.kind for f in step.faults]}  # fmt: skip
+    elif isinstance(step, PostbackStep):
         out = {"postback": step.code, "origin": step.origin,
                "fields": {k: _value(v) for k, v in step.fields},
                "faults": [f.kind for f in step.faults]}  # fmt: skip
@@ -140,7 +147,9 @@ def _step(step: Step) -> dict[str, Any]:
     elif isinstance(step, WaitStep):
         out = {"wait": "moderation", "on_reject": [_step(s) for s in step.on_reject]}
     elif isinstance(step, RepeatStep):
-        out = {"repeat": {"count": step.count, "interval": step.interval,
+        count = step.count_template.source if step.count_template else step.count
+        interval = step.interval_template[1].source if step.interval_template else step.interval
+        out = {"repeat": {"count": count, "interval": interval,
                           "steps": [_step(s) for s in step.steps]}}  # fmt: skip
     else:
         assert isinstance(step, BundleStep)

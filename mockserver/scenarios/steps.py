@@ -17,7 +17,8 @@ from mockserver.scenarios.model import (
     Value,
 )
 from mockserver.scenarios.reader import Reader, did_you_mean
-from mockserver.wire.catalog import CODES, PostbackType, types_for
+from mockserver.wire.catalog import CODES, PostbackType, lookup, types_for
+from mockserver.wire.events import EVENTS
 from mockserver.wire.quirks import QUIRKS
 
 _KIND_ORIGINS = {"mt": ("SMS_MT", "MMS_MT"), "mo": ("SMS_MO", "MMS_MO")}
@@ -67,6 +68,58 @@ def read_postback(
     fields = _fields(ctx.r, fields_node, ptype) if fields_node is not None else ()
     faults = _faults(ctx.r, found["faults"][1]) if "faults" in found else ()
     return PostbackStep(ptype.code, ptype.origin, fields, after, faults, ctx.r.loc(node))
+
+
+def read_event(
+    ctx: Context, node: Node, found: dict[str, tuple[Node, Node]], after: Delay
+) -> PostbackStep | None:
+    """``event: NAME``: the code is chosen per run by the revision and flavour."""
+    name_node = found["event"][1]
+    name = ctx.r.text(name_node, "event")
+    if name is None:
+        return None
+    event = EVENTS.get(name)
+    if event is None:
+        ctx.r.error(
+            name_node, f"unknown event {name!r}", did_you_mean(name, EVENTS, label="events")
+        )
+        return None
+    writings = list(event.forms.values())
+    first = event.forms.get("sky-a", writings[0])
+    if first.origin not in _KIND_ORIGINS[ctx.kind]:
+        other = "mo" if ctx.kind == "mt" else "mt"
+        ctx.r.error(name_node, f"{name} is an {first.origin} event in a kind: {ctx.kind} scenario",
+                    f"set kind: {other}")  # fmt: skip
+        return None
+    types = [lookup(w.code, w.origin) for w in writings]
+    fields: tuple[tuple[str, Value], ...] = ()
+    if "fields" in found:
+        fields = _event_fields(ctx.r, found["fields"][1], name, types)
+    faults = _faults(ctx.r, found["faults"][1]) if "faults" in found else ()
+    return PostbackStep(first.code, first.origin, fields, after, faults, ctx.r.loc(node), name)
+
+
+def _event_fields(
+    r: Reader, node: Node, name: str, types: list[PostbackType]
+) -> tuple[tuple[str, Value], ...]:
+    known = sorted({n for t in types for n in t.all_names()} - {"STATUS"})
+    if isinstance(node, MappingNode):
+        for key, _value in node.value:
+            if key.value == "STATUS":
+                what = f"event {name} sets STATUS itself (it is how the event is written)"
+                r.error(key, what, "drop STATUS, or write the step as `postback: CODE`")
+    found = r.mapping(node, f"fields of event {name}", ["STATUS", *known])
+    out: list[tuple[str, Value]] = []
+    for field, (_key, value) in (found or {}).items():
+        if field == "STATUS":
+            continue
+        if field in _LIST_FIELDS and not isinstance(value, SequenceNode):
+            r.error(value, f"{field} must be a list of file URLs", f"write {field}: [url1, url2]")
+            continue
+        parsed = read_value(r, value, field, allow_list=field in _LIST_FIELDS)
+        if parsed is not None:
+            out.append((field, parsed))
+    return tuple(out)
 
 
 def _origin_in(fields: Node | None) -> str | None:
@@ -176,5 +229,10 @@ def _fault(r: Reader, node: Node) -> Fault | None:
         return Fault(name, Delay(1.0, 1.0) if name == "duplicate" else NO_DELAY)
     if name in QUIRKS:
         return Fault(name, quirk=True)
+    if name == "sky-a-failure-codes":
+        r.error(node, "the fault sky-a-failure-codes is gone: sky-a is now a revision",
+                "write the step as an event (e.g. `event: mms.expired`); the default revision "
+                "sky-a writes it as N102")  # fmt: skip
+        return None
     r.error(node, f"unknown fault {name!r}", did_you_mean(name, known, label="faults"))
     return None

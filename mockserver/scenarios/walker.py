@@ -20,6 +20,7 @@ from mockserver.scenarios.model import (
     WaitStep,
 )
 from mockserver.scenarios.plan import Hold, PlannedPostback
+from mockserver.scenarios.repeat import repeat_shape
 from mockserver.wire import (
     BundleEntry,
     Postback,
@@ -30,7 +31,11 @@ from mockserver.wire import (
     render_bundle,
 )
 from mockserver.wire import render as render_body
+from mockserver.wire.adapt import left_out
+from mockserver.wire.catalog import Layout
+from mockserver.wire.events import EventError, postback_for
 from mockserver.wire.model import FieldValue
+from mockserver.wire.revisions import DEFAULT_REVISION
 from mockserver.wire.timefmt import STYLES, format_time
 
 #: field -> the var that fills it when a step does not set it (how linked postbacks share ids)
@@ -71,6 +76,8 @@ class Walker:
     body_mode: str
     start: datetime
     time_scale: float
+    revision: str = DEFAULT_REVISION
+    pins: frozenset[str] = frozenset()
     phase: int = 0
     cursor: float = 0.0  # offset within the phase, platform seconds
     elapsed: float = 0.0  # offset of the phase start from the run start (for timestamps)
@@ -78,6 +85,7 @@ class Walker:
     holds: list[Hold] = field(default_factory=list)
     choices: list[str] = field(default_factory=list)
     _bundle_ids: int = 0
+    _history: dict[str, str] = field(default_factory=dict)  # TRACKINGID -> legacy HISTORYID
 
     def seed_ids(self) -> None:
         ids = self.context["ids"]
@@ -109,6 +117,13 @@ class Walker:
     def _choose(self, step: ChooseStep, where: str) -> None:
         weights = [b.weight for b in step.branches]
         index = self.rng.choices(range(len(step.branches)), weights)[0]
+        pinned = [i for i, b in enumerate(step.branches) if b.label in self.pins]
+        if len(pinned) > 1:
+            labels = ", ".join(step.branches[i].label for i in pinned)
+            raise ScenarioError(f"pinned labels {labels} are branches of one choose", step.loc,
+                                "pin one branch per choose")  # fmt: skip
+        if pinned:
+            index = pinned[0]
         branch = step.branches[index]
         self.choices.append(branch.label)
         self.steps(branch.steps, f"{where}.choose[{index}].steps")
@@ -128,8 +143,9 @@ class Walker:
     def _repeat(self, step: RepeatStep, where: str) -> None:
         base, end = self.cursor, self.cursor
         outer = self.context["vars"]
-        for i in range(step.count):
-            self.cursor = base + i * step.interval * self.time_scale
+        count, interval = repeat_shape(step, self.context)
+        for i in range(count):
+            self.cursor = base + i * interval * self.time_scale
             scope = {**self.context, "i": i}
             inner = values.render_into(step.vars, {}, scope, dict(outer))
             self.context["vars"], self.context["i"] = inner, i
@@ -142,10 +158,10 @@ class Walker:
     # -- postbacks -----------------------------------------------------------------------
     def _postback(self, step: PostbackStep, where: str) -> None:
         event = self._event_time()
-        postback = self._build(step, event, STYLES[self.flavor])
+        postback, form = self._build(step, event)
         faults = tuple(f.kind for f in step.faults)
         quirks = tuple(f.kind for f in step.faults if f.quirk)
-        body = self._render(postback, quirks, event, step)
+        body = self._render(postback, form, quirks, event, step)
         offset = self.cursor
         for fault in step.faults:
             if fault.kind == "delay":
@@ -172,39 +188,60 @@ class Walker:
             phase=self.phase, body=body, content_type=ctype, faults=faults,
         )  # fmt: skip
 
-    def _build(self, step: PostbackStep, event: datetime, style: str) -> Postback:
-        entry = lookup(step.code, step.origin)
-        flavor = self.flavor if self.flavor in entry.layouts else "skycore-xml"
-        names = entry.layout(flavor).names if flavor in entry.layouts else ()
-        fields: dict[str, FieldValue] = {}
-        for name, value in step.fields:
-            fields[name] = values.render_value(value, self.context)
-        self._fill(fields, names, event, style)
-        postback = adapt(Postback(step.origin, step.code, fields), self.flavor)
-        final = lookup(postback.code, postback.origin)
-        if self.flavor not in final.layouts:
+    def _build(
+        self, step: PostbackStep, event: datetime, form: str | None = None
+    ) -> tuple[Postback, str]:
+        """The step's postback as this run writes it, and the form it is written in."""
+        fields = {name: values.render_value(value, self.context) for name, value in step.fields}
+        postback = self._written(step, fields)
+        entry = lookup(postback.code, postback.origin)
+        if self.flavor not in entry.layouts:
             raise ScenarioError(
-                f"{final.key} has no {self.flavor} form (no document shows it)",
+                f"{entry.key} has no {self.flavor} form (no document shows it)",
                 step.loc,
-                f"run this scenario with one of: {', '.join(final.flavors)}",
+                f"run this scenario with one of: {', '.join(entry.flavors)}",
             )
-        keep = set(final.layout(self.flavor).names)
-        kept = {k: v for k, v in postback.fields.items() if k in keep}
+        form = form or entry.form_for(self.flavor, self.revision)
+        layout = entry.forms[form]
+        filled = dict(postback.fields)
+        self._fill(filled, layout, event, "legacy" if form == "sky-legacy" else STYLES[self.flavor])
+        omit = left_out(postback)
+        kept = {name: filled[name] for name in layout.names if name in filled and name not in omit}
         self._link(kept)
-        return Postback(postback.origin, postback.code, kept, self.flavor)
+        return Postback(postback.origin, postback.code, kept, self.flavor), form
+
+    def _written(self, step: PostbackStep, fields: dict[str, FieldValue]) -> Postback:
+        if step.event is None:
+            return adapt(Postback(step.origin, step.code, fields), self.flavor)
+        try:
+            return postback_for(step.event, fields, self.flavor, self.revision)
+        except EventError as exc:
+            raise ScenarioError(
+                str(exc), step.loc, "run it with another revision or flavour"
+            ) from None
 
     def _fill(
-        self, fields: dict[str, FieldValue], names: tuple[str, ...], event: datetime, style: str
+        self, fields: dict[str, FieldValue], layout: Layout, event: datetime, style: str
     ) -> None:
         variables: Mapping[str, FieldValue] = self.context["vars"]
-        for name in names:
+        for node in layout.nodes:
+            name = node.name
             if name in fields:
                 continue
             var = FIELD_VARS.get(name)
             if var is not None and var in variables:
                 fields[name] = variables[var]
-            elif name in TIME_FIELDS:
+            elif name in TIME_FIELDS and node.required:
                 fields[name] = format_time(event, style)
+            elif name == "HISTORYID":
+                fields[name] = self._history_id(fields)
+
+    def _history_id(self, fields: Mapping[str, FieldValue]) -> str:
+        """The legacy HISTORYID: one per message (TRACKINGID), as the legacy examples link."""
+        key = str(fields.get("TRACKINGID") or fields.get("MMSID") or "")
+        if key not in self._history:
+            self._history[key] = str(self.rng.randint(100_000, 999_999))
+        return self._history[key]
 
     def _link(self, fields: Mapping[str, FieldValue]) -> None:
         ids = self.context["ids"]
@@ -214,14 +251,22 @@ class Walker:
                 ids.setdefault(name, value)
 
     def _render(
-        self, postback: Postback, quirks: tuple[str, ...], event: datetime, step: PostbackStep
+        self,
+        postback: Postback,
+        form: str,
+        quirks: tuple[str, ...],
+        event: datetime,
+        step: PostbackStep,
     ) -> bytes:
         fields: dict[str, object] = {"ORIGIN": postback.origin, **postback.fields}
         try:
+            if form == "sky-legacy":
+                return self._legacy(postback, quirks, event)
             return render_body(
                 postback.code,
                 fields,
                 self.flavor,
+                revision=form if form.startswith("sky-") else None,
                 body_mode=self.body_mode,
                 quirks=quirks,
                 now=event,
@@ -230,6 +275,12 @@ class Walker:
             raise ScenarioError(
                 f"cannot render {postback.key}: {exc}", step.loc, "fix the step's fields"
             ) from None
+
+    def _legacy(self, postback: Postback, quirks: tuple[str, ...], event: datetime) -> bytes:
+        """sky-legacy: each notification in a POSTBACK of its own, numbered per run."""
+        self._bundle_ids += 1
+        entry = BundleEntry(postback, str(self._bundle_ids), format_time(event, "legacy"))
+        return render_bundle([entry], body_mode=self.body_mode, quirks=quirks, now=event)
 
     def _bundle(self, step: BundleStep, where: str) -> None:
         if self.flavor != "skycore-xml":
@@ -240,10 +291,12 @@ class Walker:
             )
         event = self._event_time()
         created = format_time(event, "legacy")
+        if step.first_id is not None:
+            self._bundle_ids = self._first_id(step) - 1
         entries: list[BundleEntry] = []
         for entry_step in step.entries:
             self._bundle_ids += 1
-            postback = self._build(entry_step, event, "legacy")
+            postback, _form = self._build(entry_step, event, "sky-legacy")
             entries.append(BundleEntry(postback, str(self._bundle_ids), created))
         try:
             body = render_bundle(entries, body_mode=self.body_mode, now=event)
@@ -254,6 +307,15 @@ class Walker:
         ctype = content_type(self.flavor, self.body_mode)
         item = self._item(where, entries[0].postback, self.cursor, body, (), ctype)
         self.drafts.append(_Draft(replace(item, entries=tuple(e.postback for e in entries))))
+
+    def _first_id(self, step: BundleStep) -> int:
+        assert step.first_id is not None
+        text = str(values.render_value(step.first_id, self.context)).strip()
+        if not text.isdigit():
+            raise ScenarioError(
+                f"first_id {text!r} is not a whole number", step.first_id.loc, "e.g. first_id: 264"
+            )
+        return int(text)
 
     # -- the end -------------------------------------------------------------------------
     def finish(self) -> tuple[tuple[PlannedPostback, ...], tuple[Hold, ...]]:

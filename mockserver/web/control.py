@@ -15,11 +15,13 @@ bp = Blueprint("control", __name__, url_prefix="/mock/api/v1")
 
 #: Settings that can change while the server runs (others need a restart).
 LIVE_SETTINGS = (
-    "postback_url", "mo_postback_url", "flavor", "body_mode", "time_scale", "retry_attempts",
+    "postback_url", "mo_postback_url", "flavor", "revision", "body_mode", "time_scale",
+    "retry_attempts",
     "retry_interval", "retry_backoff", "retry_mode", "timeout", "success", "moderation",
 )  # fmt: skip
 _SETTING_TYPES: dict[str, tuple[type, ...]] = {
-    "postback_url": (str,), "mo_postback_url": (str,), "flavor": (str,), "body_mode": (str,),
+    "postback_url": (str,), "mo_postback_url": (str,), "flavor": (str,), "revision": (str,),
+    "body_mode": (str,),
     "time_scale": (int, float), "retry_attempts": (int,), "retry_interval": (int, float),
     "retry_backoff": (int, float), "retry_mode": (str,), "timeout": (int, float),
     "success": (str,), "moderation": (bool,),

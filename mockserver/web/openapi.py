@@ -53,7 +53,8 @@ def _query(*names: str) -> list[dict[str, Any]]:
 
 
 FILTERS = ("code", "origin", "tracking_id", "state", "run_id", "since")
-RUN_BODY = _body([], {"postback_url": STR, "flavor": STR, "vars": OBJ, "seed": {"type": "integer"}})
+RUN_BODY = _body([], {"postback_url": STR, "flavor": STR, "vars": OBJ, "seed": {"type": "integer"},
+                      "revision": STR, "pin": {"type": "array", "items": STR}})  # fmt: skip
 SMS_BODY = _body(["from", "to", "text"], {"from": STR, "to": STR, "text": STR, "postback_url": STR})
 MMS_BODY = _body(
     ["from", "to", "files"],

@@ -25,14 +25,19 @@ def scenario(name: str) -> Response:
 @bp.post("/scenarios/<name>/runs")
 def start_run(name: str) -> Response:
     spec = {"postback_url": Field((str,)), "flavor": Field((str,)), "vars": Field((dict,)),
-            "seed": Field((int,))}  # fmt: skip
+            "seed": Field((int,)), "revision": Field((str,)), "pin": Field((list,))}  # fmt: skip
     body = json_body(spec, allow_empty=True)
+    pins = body.get("pin", [])
+    if not all(isinstance(label, str) for label in pins):
+        raise ApiError(400, "invalid_field", "pin is a list of branch labels (strings)", "pin")
     run = platform().run_scenario(
         name,
         vars=body.get("vars"),
         seed=body.get("seed"),
         postback_url=body.get("postback_url"),
         flavor=body.get("flavor"),
+        revision=body.get("revision"),
+        pins=pins,
     )
     response = jsonify(run)
     response.status_code = 201

@@ -33,3 +33,11 @@ def adapt(postback: Postback, flavor: str) -> Postback:
     ):
         code = "N103"
     return Postback(postback.origin, code, fields, flavor)
+
+
+def left_out(postback: Postback) -> frozenset[str]:
+    """Nodes a postback's document never shows even where its layout allows them: Sinch's N102
+    for an HTML (link SMS) delivery has no mms-id and no handset (PLATFORM.md 4.4)."""
+    if postback.code == "N102" and postback.fields.get("SENTAS") == "SMS":
+        return frozenset({"MMSID", "HANDSET"})
+    return frozenset()

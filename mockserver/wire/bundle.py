@@ -10,7 +10,7 @@ from collections.abc import Iterable, Sequence
 from datetime import datetime
 from urllib.parse import quote_plus
 
-from mockserver.wire.catalog import _layout, lookup
+from mockserver.wire.catalog import lookup
 from mockserver.wire.errors import FieldError
 from mockserver.wire.fields import prepare
 from mockserver.wire.model import BundleEntry
@@ -18,11 +18,6 @@ from mockserver.wire.quirks import check_quirks
 from mockserver.wire.render import XmlDoc, escape_text
 
 MAX_BUNDLE = 300
-#: BODY layouts printed in the legacy documents (TEXT is printed as KEYWORD by default).
-LEGACY_BODIES = {
-    "SMS_MO/N211": _layout("FROM! TO! TEXT! RECEIVED!"),
-    "MMS_MO/N401": _layout("FROM! TO! KEYWORD? TRACKINGID! SPID? TIMESTAMP! CONTENT!"),
-}
 
 
 def render_bundle(
@@ -71,12 +66,12 @@ def _notification(
 ) -> Sequence[str]:
     postback = item.postback
     entry = lookup(postback.code, postback.origin)
-    layout = LEGACY_BODIES.get(entry.key) or entry.layout("skycore-xml")
+    layout = entry.forms.get("sky-legacy") or entry.forms[entry.form_for("skycore-xml", "sky-a")]
     values = prepare(
         entry, layout, postback.fields, "skycore-xml", now=now, strict=False, style="legacy"
     )
     rename = {"TEXT": text_element} if entry.key == "SMS_MO/N211" else {}
-    doc = XmlDoc(entry, entry.code, values, quirks, invalid_chars, rename)
+    doc = XmlDoc(entry, entry.code, values, quirks, invalid_chars, rename, legacy=True)
     lines = doc.elements("", 0, False)
     head, fields = lines[:2], lines[2:]
     return [

@@ -7,14 +7,16 @@ python -m mockserver.wire.docgen --check  # exit 1 if it is out of date
 from __future__ import annotations
 
 import sys
+from datetime import UTC, datetime
 from pathlib import Path
 
 from mockserver.wire.catalog import CATALOG, PostbackType
-from mockserver.wire.model import FLAVORS
 from mockserver.wire.quirks import QUIRKS
 from mockserver.wire.render import render
+from mockserver.wire.revisions import FORMS
 from mockserver.wire.samples import example_fields
 
+_EXAMPLE_TIME = datetime(2013, 11, 5, 10, 41, 8, tzinfo=UTC)
 DOC = Path(__file__).resolve().parents[2] / "docs" / "wire.md"
 MARKERS = {
     "catalogue": ("<!-- catalogue:start -->", "<!-- catalogue:end -->"),
@@ -23,21 +25,22 @@ MARKERS = {
 }
 
 
-def _cell(entry: PostbackType, flavor: str) -> str:
-    layout = entry.layouts.get(flavor)
+def _cell(entry: PostbackType, form: str) -> str:
+    layout = entry.forms.get(form)
     if layout is None:
         return "—"
+    flavor = "skycore-xml" if form.startswith("sky-") else form
     return f"{layout.provenance}: " + " ".join(
         f"{entry.wire_name(n.name, flavor)}{'' if n.required else '?'}" for n in layout.nodes
     )
 
 
 def catalogue_table() -> str:
-    head = "| origin/code | what | statuses | " + " | ".join(FLAVORS) + " |"
-    rule = "|" + " --- |" * (3 + len(FLAVORS))
+    head = "| origin/code | what | statuses | " + " | ".join(FORMS) + " |"
+    rule = "|" + " --- |" * (3 + len(FORMS))
     rows = [
         f"| {e.key} | {e.title} | {', '.join(e.statuses) or '—'} | "
-        + " | ".join(_cell(e, f) for f in FLAVORS)
+        + " | ".join(_cell(e, f) for f in FORMS)
         + " |"
         for e in CATALOG.values()
     ]
@@ -58,11 +61,16 @@ def examples() -> str:
     parts = []
     for entry in CATALOG.values():
         parts.append(f"### {entry.key}: {entry.title}\n")
-        for flavor in entry.flavors:
-            fields = example_fields(entry, flavor, optional=False)
-            body = render(entry.code, {"ORIGIN": entry.origin, **fields}, flavor).decode()
+        for form in FORMS:
+            if form not in entry.forms:
+                continue
+            flavor, revision = ("skycore-xml", form) if form.startswith("sky-") else (form, None)
+            fields = example_fields(entry, form, optional=False)
+            options = {"ORIGIN": entry.origin, **fields}
+            body = render(entry.code, options, flavor, revision=revision, now=_EXAMPLE_TIME)
             lang = "json" if flavor == "sinch-json" else "xml"
-            parts.append(f"{flavor} (required nodes only):\n\n```{lang}\n{body.rstrip()}\n```\n")
+            text = body.decode().rstrip()
+            parts.append(f"{form} (required nodes only):\n\n```{lang}\n{text}\n```\n")
     return "\n".join(parts)
 
 

@@ -18,6 +18,7 @@ from defusedxml import ElementTree as SafeET
 from mockserver.wire.catalog import PostbackType, lookup
 from mockserver.wire.errors import ParseError, UnknownCodeError, UnsafeXMLError
 from mockserver.wire.fields import SINCH_STATUS, json_status_back
+from mockserver.wire.legacy import status_back
 from mockserver.wire.model import BundleEntry, FieldValue, Postback
 
 MAX_BODY = 4 * 1024 * 1024
@@ -135,10 +136,9 @@ def _entry(origin: str, code: str) -> PostbackType:
 
 
 def _names_back(entry: PostbackType, flavor: str) -> dict[str, str]:
-    names = entry.layouts.get(flavor) or entry.layouts.get("skycore-xml")
-    if names is None:
-        names = next(iter(entry.layouts.values()))
-    return {entry.wire_name(n, flavor): n for n in names.names}
+    if flavor == "skycore-xml" or flavor not in entry.layouts:  # any Skycore revision
+        return {n: n for n in entry.all_names()}
+    return {entry.wire_name(n, flavor): n for n in entry.layouts[flavor].names}
 
 
 def _xml_fields(
@@ -160,6 +160,8 @@ def _xml_fields(
             raise ParseError(f"element <{child.tag}> appears twice in {entry.key}")
         if name == "CONTENT":
             fields[name] = [_file_text(f) for f in child]
+        elif name == "STATUS" and not len(child) and child.attrib:  # sky-legacy
+            fields[name] = status_back(entry.origin, child.attrib) or (child.text or "")
         elif len(child):
             raise ParseError(f"element <{child.tag}> of {entry.key} must hold text, not elements")
         else:

@@ -73,13 +73,6 @@ _QUIRKS = (
         "No comma after the message-subject member (Sinch JSON MO template): invalid JSON.",
     ),
     Quirk(
-        "sky-a-failure-codes",
-        8,
-        ("skycore-xml",),
-        "SKY-A codes for failures: E201 sent as N201, E202 as N202, E102 as N102 "
-        "(the status string keeps saying what failed).",
-    ),
-    Quirk(
         "sinch-uppercase-save",
         32,
         ("sinch-xml",),

@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
 from datetime import datetime
 from urllib.parse import quote_plus
 
@@ -19,13 +20,13 @@ from mockserver.wire.fields import (
     prepare,
     resolve,
 )
+from mockserver.wire.legacy import status_element
 from mockserver.wire.model import BODY_MODES, FLAVORS, FieldValue, Postback
 from mockserver.wire.quirks import check_quirks
 
 XSI = "http://www.w3.org/2001/XMLSchema-instance"
 SCHEMA_URL = "http://www.skycore.com/schema/postback.xsd"
 DECLARATION = "<?xml version='1.0'?>"
-_FAILURE_CODES = {"E201": "N201", "E202": "N202", "E102": "N102"}
 #: A character :func:`escape_text` changes: markup, CR, or one XML 1.0 cannot carry.
 _NEEDS_ESCAPE = re.compile(f"[&<>\r{XML_INVALID_CHARS}]")
 
@@ -54,6 +55,7 @@ def render(
     fields: Mapping[str, object],
     flavor: str = "skycore-xml",
     *,
+    revision: str | None = None,
     body_mode: str = "raw",
     quirks: Iterable[str] = (),
     now: datetime | None = None,
@@ -64,30 +66,59 @@ def render(
     indent: str | None = None,
     invalid_chars: str = "replace",
 ) -> bytes:
-    """Render one postback. See docs/wire.md for every option and default."""
+    """Render one postback. See docs/wire.md for every option and default.
+
+    ``revision`` (skycore-xml only; default ``sky-a``, the seed documents) picks the
+    documents the postback is written after. A code those documents never show is written
+    wholly in the nearest revision that has it (E102 under sky-a: the sky-b form)."""
     _check_mode(flavor, body_mode)
     chosen = check_quirks(quirks)
     entry = resolve(code, fields, flavor)
-    layout_flavor = flavor
+    form = entry.form_for(flavor, revision)
     if flavor == "sinch-xml" and "sinch-uppercase-save" in chosen and entry.schema is None:
-        layout_flavor = "skycore-xml"
-    values = prepare(entry, entry.layout(layout_flavor), fields, flavor, now=now, strict=strict)
-    out_code = (
-        _FAILURE_CODES.get(entry.code, entry.code)
-        if "sky-a-failure-codes" in chosen
-        else entry.code
-    )
+        form = "sky-b"
+    if form == "sky-legacy":
+        from mockserver.wire.legacy import render_single
+
+        return render_single(entry, fields, chosen, now, body_mode, invalid_chars)
+    values = prepare(entry, entry.forms[form], fields, flavor, now=now, strict=strict)
     if flavor == "sinch-json":
-        text = _json(entry, out_code, values, chosen)
+        text = _json(entry, entry.code, values, chosen)
     else:
-        doc = XmlDoc(entry, out_code, values, chosen, invalid_chars)
-        if layout_flavor == "skycore-xml":
-            text = doc.skycore(wrap, declaration, schema, indent)
+        doc = XmlDoc(entry, entry.code, values, chosen, invalid_chars)
+        if form.startswith("sky-"):
+            envelope = Envelope.of(entry, form).override(wrap, declaration, schema)
+            text = doc.skycore(envelope, indent)
         else:
             text = doc.sinch(indent)
         if body_mode == "form":
             return ("xml=" + quote_plus(text)).encode("ascii")
     return text.encode("utf-8")
+
+
+@dataclass(frozen=True)
+class Envelope:
+    """What surrounds the elements of a skycore-xml postback in one revision."""
+
+    declaration: bool
+    schema: str | None  # "mt", "mo" or None (see PostbackType.schema)
+    wrap: bool  # inside <NOTIFICATION> (the MMS MO of the seeds)
+
+    @staticmethod
+    def of(entry: PostbackType, form: str) -> Envelope:
+        if form == "sky-a":
+            return Envelope(entry.declaration, entry.schema, entry.origin == "MMS_MO")
+        # sky-b: plain root; no declaration on the MO examples (seed 001, PLATFORM.md 4.13)
+        return Envelope(entry.declaration and entry.origin != "SMS_MO", None, False)
+
+    def override(
+        self, wrap: bool | None, declaration: bool | None, schema: bool | None
+    ) -> Envelope:
+        return Envelope(
+            self.declaration if declaration is None else declaration,
+            self.schema if schema is None or schema else None,
+            self.wrap if wrap is None else wrap,
+        )
 
 
 def render_postback(postback: Postback, flavor: str | None = None, **options: object) -> bytes:
@@ -116,10 +147,13 @@ class XmlDoc:
         quirks: frozenset[str],
         invalid_chars: str,
         rename: Mapping[str, str] | None = None,
+        *,
+        legacy: bool = False,
     ) -> None:
         self.entry, self.code, self.values = entry, code, values
         self.quirks, self.invalid_chars = quirks, invalid_chars
         self.rename = rename or {}
+        self.legacy = legacy  # sky-legacy BODY: STATUS is an element with attributes
 
     def elements(self, indent: str, depth: int, lowercase: bool) -> list[str]:
         pad = indent * depth
@@ -136,6 +170,8 @@ class XmlDoc:
                     f"{pad}{indent}<{name('FILE')}>{self._esc(v)}</{name('FILE')}>" for v in value
                 ]
                 lines.append(f"{pad}</{tag}>")
+            elif key == "STATUS" and self.legacy:
+                lines.append(pad + status_element(self.entry.origin, value))
             else:
                 text = self._esc(self._status(key, value, lowercase))
                 lines.append(f"{pad}<{tag}>{text}{self._close(key, tag)}")
@@ -167,15 +203,11 @@ class XmlDoc:
             return f"<{tag}>"
         return f"</{tag}>"
 
-    def skycore(
-        self, wrap: bool | None, declaration: bool | None, schema: bool | None, indent: str | None
-    ) -> str:
-        entry = self.entry
+    def skycore(self, envelope: Envelope, indent: str | None) -> str:
         indent = "  " if indent is None else indent
-        wrap = entry.origin == "MMS_MO" if wrap is None else wrap
-        lines = [DECLARATION] if (entry.declaration if declaration is None else declaration) else []
-        lines.append(self._root(entry.schema if schema is None or schema else None))
-        if wrap:
+        lines = [DECLARATION] if envelope.declaration else []
+        lines.append(self._root(envelope.schema))
+        if envelope.wrap:
             lines += [
                 f"{indent}<NOTIFICATION>",
                 *self.elements(indent, 2, False),

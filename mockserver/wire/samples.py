@@ -4,6 +4,7 @@ the round-trip tests and anyone who wants a complete postback quickly."""
 from __future__ import annotations
 
 from mockserver.wire.catalog import CATALOG, PostbackType
+from mockserver.wire.legacy import STATUS_ATTRIBUTES
 from mockserver.wire.model import FieldValue
 
 SAMPLE: dict[str, FieldValue] = {
@@ -31,14 +32,17 @@ SAMPLE: dict[str, FieldValue] = {
     "TRANSACTIONID": "511XG-02294-192SA-482H8",
     "CAMPAIGNREF": "spring-sale",
     "CLIENTREFERENCE": "order-1234",
+    "HISTORYID": "521495",
 }
 
 
 def example_fields(
     entry: PostbackType, flavor: str, status: str | None = None, *, optional: bool = True
 ) -> dict[str, FieldValue]:
-    """Every node of the flavour's layout (or only the required ones) with sample values."""
-    layout = entry.layout(flavor)
+    """Every node of a layout (or only the required ones) with sample values. ``flavor`` is a
+    flavour (skycore-xml: the nearest revision to sky-a that has the code) or a form."""
+    form = flavor if flavor in entry.forms else entry.form_for(flavor)
+    layout = entry.forms[form]
     fields = {n.name: SAMPLE[n.name] for n in layout.nodes if optional or n.required}
     if "STATUS" in fields:
         fields["STATUS"] = status or entry.statuses[0]
@@ -48,10 +52,12 @@ def example_fields(
 
 
 def documented_cases() -> list[tuple[str, str, str | None]]:
-    """(catalogue key, flavour, status) for every combination the catalogue holds."""
+    """(catalogue key, form, status) for every combination the catalogue holds (sky-legacy:
+    only the statuses its STATUS element documents)."""
     return [
-        (key, flavor, status)
+        (key, form, status)
         for key, entry in CATALOG.items()
-        for flavor in entry.flavors
+        for form in entry.forms
         for status in entry.statuses or (None,)
+        if form != "sky-legacy" or status is None or (entry.origin, status) in STATUS_ATTRIBUTES
     ]

@@ -4,81 +4,121 @@ supports, and produces its documented codes in order with linked ids."""
 from __future__ import annotations
 
 from collections import defaultdict
+from urllib.parse import unquote_plus
 
 import pytest
 
 from mockserver.platform import MockPlatform
-from mockserver.scenarios import Library, approve, plan, start_run, supported_flavors
+from mockserver.scenarios import Library, ScenarioError, approve, plan, start_run
+from mockserver.scenarios.model import supported_forms
 from mockserver.wire import parse, parse_bundle
+from tests import conformance
 from tests.scenarios.conftest import START, Recorder
 
 SKY, SX, SJ = "skycore-xml", "sinch-xml", "sinch-json"
-#: scenario -> the code sequences it may produce (per flavour when they differ)
+A, B, L = "sky-a", "sky-b", "sky-legacy"
+#: scenario -> form -> the code sequences it may produce ("*": every other form it supports)
 EXPECTED: dict[str, dict[str, set[tuple[str, ...]]]] = {
     "sms-delivered": {"*": {("N201", "N202")}},
-    "sms-failed": {"*": {("E201",)}},
-    "sms-not-delivered": {"*": {("N201", "E202")}},
+    "sms-failed": {A: {("N201",)}, "*": {("E201",)}},
+    "sms-not-delivered": {A: {("N201", "N202")}, "*": {("N201", "E202")}},
     "mms-binary-delivered": {"*": {("N101", "N102")}},
-    "mms-binary-expired": {SJ: {("N101", "N103")}, "*": {("N101", "E102")}},
-    "mms-binary-rejected": {"*": {("N101", "E102")}},
-    "mms-binary-undeliverable": {"*": {("N101", "E102")}},
-    "mms-xhtml-delivered": {SKY: {("N101", "N202")}, "*": {("N101", "N102")}},
-    "mms-xhtml-link-failed": {"*": {("N101", "E202")}},
-    "mms-degraded-to-xhtml": {SKY: {("N101", "N202")}, "*": {("N101", "N102")}},
+    "mms-binary-expired": {A: {("N101", "N102")}, L: {("N101", "N102")}, SJ: {("N101", "N103")},
+                           "*": {("N101", "E102")}},
+    "mms-binary-rejected": {A: {("N101", "N102")}, L: {("N101", "N102")},
+                            "*": {("N101", "E102")}},
+    "mms-binary-undeliverable": {A: {("N101", "N102")}, "*": {("N101", "E102")}},
+    "mms-xhtml-delivered": {A: {("N101", "N202")}, B: {("N101", "N202")}, "*": {("N101", "N102")}},
+    "mms-xhtml-link-failed": {A: {("N101", "N202")}, "*": {("N101", "E202")}},
+    "mms-degraded-to-xhtml": {A: {("N101", "N202")}, B: {("N101", "N202")},
+                              "*": {("N101", "N102")}},
     "mms-send-failed": {"*": {("E101",)}},
     "mms-device-discovery": {"*": {("N501", "N502", "N101", "N102")}},
     "mms-save-ok": {"*": {("N003",)}},
-    "mms-save-encoding-failed": {"*": {("E002",), ("E003",)}},
+    "mms-save-encoding-failed": {A: {("E002",)}, "*": {("E002",), ("E003",)}},
+    "mms-save-audio-failed": {"*": {("E002",)}},
+    "mms-save-video-failed": {A: {("E002",)}, "*": {("E003",)}},
     "mms-send-inline": {"*": {("N013", "N101", "N102")}},
     "sms-mo": {"*": {("N211",)}},
-    "sms-mo-legacy-bundle": {"*": {("N211", "N211", "N211")}},
+    "sms-mo-legacy-bundle": {"*": {("N211",)}},
+    "sms-mo-bundle-several": {"*": {("N211", "N211", "N211")}},
     "mms-mo": {"*": {("N401",)}},
     "mms-mo-moderated": {"*": {("N401",)}},
-}
+}  # fmt: skip
+#: the forms each scenario can be written in (the others refuse with a clear error)
+NOT_IN = {
+    "sms-delivered": {SX}, "sms-failed": {SX, L}, "sms-not-delivered": {SX, L},
+    "mms-binary-undeliverable": {L}, "mms-xhtml-delivered": {L}, "mms-xhtml-link-failed": {L},
+    "mms-degraded-to-xhtml": {L}, "mms-send-failed": {L}, "mms-device-discovery": {A, L},
+    "mms-save-encoding-failed": {L}, "mms-save-video-failed": {L}, "mms-send-inline": {A, L},
+    "sms-mo": {SX}, "sms-mo-legacy-bundle": {SX, SJ}, "sms-mo-bundle-several": {SX, SJ},
+    "mixed-traffic": {L}, "load-burst": {SX},
+}  # fmt: skip
 #: per-message sequences of the multi-message scenarios
 PER_MESSAGE = {
     "mixed-traffic": {("N101", "N102"), ("N101", "E102"), ("N101", "N103"), ("E101",)},
     "load-burst": {("N201", "N202")},
 }
-CASES = [(s, f) for s in sorted(EXPECTED) + sorted(PER_MESSAGE) for f in (SKY, SX, SJ)]
+FORMS = (L, A, B, SX, SJ)
+CASES = [(s, f) for s in sorted(EXPECTED) + sorted(PER_MESSAGE) for f in FORMS]
 
 
-def _allowed(name: str, flavor: str) -> set[tuple[str, ...]]:
+def flavor_of(form: str) -> tuple[str, str | None]:
+    return (SKY, form) if form.startswith("sky-") else (form, None)
+
+
+def _allowed(name: str, form: str) -> set[tuple[str, ...]]:
     table = EXPECTED[name]
-    return table.get(flavor, table["*"])
+    return table.get(form, table["*"])
 
 
 def test_every_builtin_is_covered(library: Library) -> None:
     assert set(library.names()) == set(EXPECTED) | set(PER_MESSAGE)
+    assert set(NOT_IN) <= set(library.names())
     assert "mms-binary-expired" in library  # named in the README
 
 
+def test_supported_forms_are_listed(library: Library) -> None:
+    for name in library.names():
+        assert set(supported_forms(library.get(name))) == set(FORMS) - NOT_IN.get(name, set())
+
+
+def _is_bundle(body: bytes) -> bool:
+    return b"<NOTIFICATION " in body or b"%3CNOTIFICATION+" in body
+
+
 def _codes(body: bytes) -> list[tuple[str, dict[str, object]]]:
-    if b"<NOTIFICATION " in body:
-        return [(e.postback.code, dict(e.postback.fields)) for e in parse_bundle(body)]
+    if _is_bundle(body):
+        raw = body if body.startswith(b"<") else unquote_plus(body.decode()[4:]).encode()
+        return [(e.postback.code, dict(e.postback.fields)) for e in parse_bundle(raw)]
     postback = parse(body)
     return [(postback.code, dict(postback.fields))]
 
 
-@pytest.mark.parametrize(("name", "flavor"), CASES)
+@pytest.mark.parametrize(("name", "form"), CASES)
 def test_builtin_runs_to_completion(
-    name: str, flavor: str, library: Library, platform: MockPlatform, recorder: Recorder
+    name: str, form: str, library: Library, platform: MockPlatform, recorder: Recorder
 ) -> None:
+    """Every built-in, in every form: the documented codes in order, ids linked, and every
+    body written wholly in that form (nothing from another revision leaks in)."""
     scenario = library.get(name)
-    if flavor not in supported_flavors(scenario):
-        with pytest.raises(ValueError, match="run this scenario with"):
-            plan(scenario, seed=1, flavor=flavor, now=START)
+    flavor, revision = flavor_of(form)
+    if form in NOT_IN.get(name, set()):
+        with pytest.raises(ScenarioError, match=r"run (this scenario|it) with"):
+            plan(scenario, seed=1, flavor=flavor, revision=revision, now=START)
         return
-    run = start_run(platform, scenario, seed=7, flavor=flavor)
+    run = start_run(platform, scenario, seed=7, flavor=flavor, revision=revision)
     for _ in run.holds:
         approve(platform, run)
     platform.run_until_idle()
+    for sent in recorder.sent:  # a bundle step is always the legacy form
+        conformance.check(sent.body, L if _is_bundle(sent.body) else form)
     received = [item for sent in recorder.sent for item in _codes(sent.body)]
     assert len(recorder.sent) == len(run.plan.sent())
     if name in PER_MESSAGE:
         _check_messages(received, PER_MESSAGE[name])
         return
-    assert tuple(code for code, _ in received) in _allowed(name, flavor)
+    assert tuple(code for code, _ in received) in _allowed(name, form)
     for link in ("TRACKINGID", "MMSID"):
         values = {fields[link] for _, fields in received if link in fields}
         assert len(values) <= 1, f"{link} differs between linked postbacks: {values}"

@@ -116,20 +116,18 @@ def test_fault_quirk_reaches_the_renderer() -> None:
     text = scenario(faults_a="faults: [from-mask-double-open]").replace(
         "to: ", "from_mask: ''\n  to: "
     )
-    p = plan(loads(text), seed=1, now=START)
+    p = plan(loads(text), seed=1, now=START, revision="sky-b")  # FROM_MASK's documents
     assert b"<FROM_MASK><FROM_MASK>" in p.postbacks[0].body
     assert b"<FROM_MASK></FROM_MASK>" in p.postbacks[1].body
 
 
-def test_sky_a_quirk_turns_e102_into_n102(library: Library) -> None:
+def test_the_old_sky_a_quirk_points_to_the_revision(library: Library) -> None:
     path = Path(library.get("mms-binary-expired").path)
     source = path.read_text(encoding="utf-8").replace(
-        "fields: {STATUS: Message Sent/Expired}",
-        "fields: {STATUS: Message Sent/Expired}\n    faults: [sky-a-failure-codes]",
+        "event: mms.expired", "event: mms.expired\n    faults: [sky-a-failure-codes]"
     )
-    body = plan(loads(source), seed=1, now=START).sent()[1].body
-    assert b"<CODE>N102</CODE>" in body
-    assert b"Message Sent/Expired" in body
+    with pytest.raises(ScenarioError, match=r"sky-a is now a revision.*event: mms.expired"):
+        loads(source)
 
 
 def test_repeat_spaces_iterations_by_rate(library: Library) -> None:

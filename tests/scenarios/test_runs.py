@@ -89,7 +89,7 @@ def test_run_is_recorded_with_its_ids_and_url(
     assert runs_of(platform)[run.id] is run
     view = run.to_dict()
     assert view["ids"]["TRACKINGID"] == run.ids["TRACKINGID"]
-    assert [p["code"] for p in view["postbacks"]] == ["N101", "E102"]
+    assert [p["code"] for p in view["postbacks"]] == ["N101", "N102"]  # sky-a: expiry is N102
     platform.run_until_idle()
     assert all(s.url == URL for s in recorder.sent)
     logged = platform.postbacks(run_id=run.id)

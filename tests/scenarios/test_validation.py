@@ -18,7 +18,7 @@ CASES = [
     ),
     (
         HEAD + "steps:\n  - postbak: N101\n",
-        "a step needs one of postback, choose, wait, repeat, bundle at mms.yaml:5:5",
+        "a step needs one of postback, event, choose, wait, repeat, bundle at mms.yaml:5:5",
     ),
     (
         HEAD + "steps:\n  - postback: N101\n    feilds: {}\n",

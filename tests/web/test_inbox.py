@@ -28,6 +28,19 @@ def test_sms_mo_is_delivered_as_n211(
     postback = wire.parse(body)
     assert (postback.origin, postback.code) == ("SMS_MO", "N211")
     assert postback.fields["TEXT"] == SMS["text"]
+    assert "TRANSACTIONID" not in postback.fields  # sky-a, the seed documents: seed 000
+    assert body.startswith(b"<?xml version='1.0'?>\n<POSTBACK xmlns:xsi=")
+
+
+def test_sms_mo_carries_transactionid_from_sky_b(
+    client: FlaskClient, platform: MockPlatform, receiver: Receiver
+) -> None:
+    platform.configure(revision="sky-b")
+    response = client.post("/mock/api/v1/mo/sms", json=SMS)
+    platform.run_until_idle()
+    (body,) = receiver.bodies()
+    postback = wire.parse(body)
+    assert body.startswith(b"<POSTBACK>")  # seed 001
     assert wire.ids.TRANSACTION_ID.match(str(postback.fields["TRANSACTIONID"]))
     assert response.get_json()["fields"]["TRANSACTIONID"] == postback.fields["TRANSACTIONID"]
 

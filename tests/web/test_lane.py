@@ -16,6 +16,7 @@ from mockserver.config import Settings
 from mockserver.engine.clock import VirtualClock
 from mockserver.platform import MockPlatform
 from mockserver.web.lane import FastLane
+from mockserver.wire.errors import FieldError
 
 PATH = "/mock/api/v1/mo/sms"
 OK = {"from": "16315551234", "to": "60856", "text": "hi"}
@@ -100,9 +101,21 @@ def test_every_answer_is_the_flask_views(lane: Flask, flask_only: Flask) -> None
         assert ours.postback(row["id"]) == theirs.postback(row["id"])
 
 
-def test_a_wire_error_after_the_checks(lane: Flask, flask_only: Flask) -> None:
+def test_sinch_xml_sms_mo_takes_the_skycore_form(lane: Flask, flask_only: Flask) -> None:
     for app in (lane, flask_only):  # Sinch's XML service sends no SMS postbacks
         app.extensions["mockserver"].configure(flavor="sinch-xml")
+    status, headers, body = _send(lane, BODIES["plain"])
+    assert (status, headers, body) == _send(flask_only, BODIES["plain"])
+    assert status == "201 CREATED"
+
+
+def test_a_wire_error_after_the_checks(
+    lane: Flask, flask_only: Flask, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def broken(*args: object, **kwargs: object) -> bytes:
+        raise FieldError("the renderer refused it")
+
+    monkeypatch.setattr("mockserver.engine.prepare.wire.render", broken)
     status, headers, body = _send(lane, BODIES["plain"])
     assert (status, headers, body) == _send(flask_only, BODIES["plain"])
     assert status == "400 BAD REQUEST"

@@ -14,7 +14,9 @@ def test_scenarios_are_listed_with_their_steps(client: FlaskClient) -> None:
     scenarios = {s["name"]: s for s in client.get("/mock/api/v1/scenarios").get_json()["scenarios"]}
     assert "mms-binary-expired" in scenarios
     expired = scenarios["mms-binary-expired"]
-    assert expired["codes"] == ["N101", "E102"]
+    assert expired["codes"] == ["N101", "N102"]  # as the seed documents (sky-a) write it
+    assert expired["events"] == ["mms.sent", "mms.expired"]
+    assert expired["revisions"] == ["sky-legacy", "sky-a", "sky-b"]
     assert expired["steps"]
     one = client.get("/mock/api/v1/scenarios/mms-binary-expired").get_json()
     assert one["name"] == "mms-binary-expired"
@@ -27,10 +29,12 @@ def test_run_plays_to_the_end(
     response = client.post("/mock/api/v1/scenarios/mms-binary-expired/runs", json={"seed": 3})
     assert response.status_code == 201
     run = response.get_json()
-    assert [p["code"] for p in run["postbacks"]] == ["N101", "E102"]
+    assert [p["code"] for p in run["postbacks"]] == ["N101", "N102"]
+    assert run["revision"] == "sky-a"
     platform.run_until_idle()
     parsed = [wire.parse(b) for b in receiver.bodies()]
-    assert [p.code for p in parsed] == ["N101", "E102"]
+    assert [p.code for p in parsed] == ["N101", "N102"]
+    assert parsed[1].fields["STATUS"] == "Message Sent/Expired"
     assert {p.fields["TRACKINGID"] for p in parsed} == {run["ids"]["TRACKINGID"]}
     state = client.get(f"/mock/api/v1/runs/{run['run_id']}").get_json()
     assert [p["state"] for p in state["postbacks"]] == ["delivered", "delivered"]

@@ -30,7 +30,7 @@ CASES: dict[str, tuple[str, dict[str, Any]]] = {
     "sky_n003": ("skycore-xml", {}),
     "sky_e002": ("skycore-xml", {}),
     "sky_n211_seed000": ("skycore-xml", {}),
-    "sky_n211_seed001": ("skycore-xml", {"declaration": False, "schema": False}),
+    "sky_n211_seed001": ("skycore-xml", {"revision": "sky-b"}),
     "sky_n401_seed000": ("skycore-xml", {}),
     "sky_n401_seed001": ("skycore-xml", {}),
     "sinch_n401_seed003": ("sinch-xml", {}),

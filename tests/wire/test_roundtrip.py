@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from urllib.parse import unquote_plus
 
 import pytest
 
@@ -12,37 +13,60 @@ from mockserver.wire.samples import documented_cases as cases
 from mockserver.wire.samples import example_fields as full_fields
 
 CASES = [
-    (key, flavor, status, mode)
-    for key, flavor, status in cases()
-    for mode in (("raw",) if flavor == "sinch-json" else ("raw", "form"))
+    (key, form, status, mode)
+    for key, form, status in cases()
+    for mode in (("raw",) if form == "sinch-json" else ("raw", "form"))
 ]
 
 
+def flavor_of(form: str) -> tuple[str, str | None]:
+    """A form as the (flavour, revision) that renders it."""
+    return ("skycore-xml", form) if form.startswith("sky-") else (form, None)
+
+
 @pytest.mark.parametrize(
-    ("key", "flavor", "status", "body_mode"), CASES, ids=["-".join(map(str, c)) for c in CASES]
+    ("key", "form", "status", "body_mode"), CASES, ids=["-".join(map(str, c)) for c in CASES]
 )
-def test_round_trip(key: str, flavor: str, status: str | None, body_mode: str) -> None:
+def test_round_trip(key: str, form: str, status: str | None, body_mode: str) -> None:
     entry = CATALOG[key]
-    fields = full_fields(entry, flavor, status)
-    body = wire.render(entry.code, {"ORIGIN": entry.origin, **fields}, flavor, body_mode=body_mode)
-    parsed = wire.parse(body, wire.content_type(flavor, body_mode))
-    assert (parsed.origin, parsed.code, parsed.flavor) == (entry.origin, entry.code, flavor)
+    flavor, revision = flavor_of(form)
+    fields = full_fields(entry, form, status)
+    body = wire.render(
+        entry.code,
+        {"ORIGIN": entry.origin, **fields},
+        flavor,
+        revision=revision,
+        body_mode=body_mode,
+    )
+    if form == "sky-legacy":
+        raw = body if body_mode == "raw" else unquote_plus(body.decode()[4:]).encode()
+        parsed = wire.parse_bundle(raw)[0].postback
+        assert parsed.flavor == "skycore-legacy"
+    else:
+        parsed = wire.parse(body, wire.content_type(flavor, body_mode))
+        assert parsed.flavor == flavor
+    assert (parsed.origin, parsed.code) == (entry.origin, entry.code)
     assert parsed.fields == fields
 
 
 @pytest.mark.parametrize("key", sorted(CATALOG))
 def test_layout_order_is_kept(key: str) -> None:
     entry = CATALOG[key]
-    for flavor in entry.flavors:
-        fields = full_fields(entry, flavor)
-        body = wire.render(entry.code, {"ORIGIN": entry.origin, **fields}, flavor).decode()
+    for form in entry.forms:
+        flavor, revision = flavor_of(form)
+        fields = full_fields(entry, form)
+        body = wire.render(
+            entry.code, {"ORIGIN": entry.origin, **fields}, flavor, revision=revision
+        ).decode()
         names = [entry.wire_name(n, flavor) for n in fields]
+        if form == "sky-legacy":  # the legacy bundle prints TEXT as KEYWORD (seed 000)
+            names = ["KEYWORD" if n == "TEXT" else n for n in names]
         if flavor == "sinch-json":
             keys = list(json.loads(body))
             assert keys[:2] == ["origin", "code"]
             assert [k for k in keys[2:] if k in names] == names
         else:
-            positions = [body.index(f"<{name}>") for name in names]
+            positions = [body.index(f"<{name}") for name in names]
             assert positions == sorted(positions), f"{key} {flavor} out of order"
 
 

@@ -16,17 +16,17 @@ from tests.wire.seeds import GOLDEN
 EXAMPLES = {p.stem: p.read_text(encoding="utf-8") for p in sorted((GOLDEN / "spec").iterdir())}
 
 XML_CASES: dict[str, tuple[str, dict[str, Any]]] = {
-    "skyb_sms_n202_sendsms": ("skycore-xml", {"schema": False}),
+    "skyb_sms_n202_sendsms": ("skycore-xml", {"revision": "sky-b"}),
     "sinch_n101_binary": ("sinch-xml", {}),
     "sinch_n101_html": ("sinch-xml", {}),
     "sinch_n102_binary": ("sinch-xml", {}),
     "sinch_n102_html": ("sinch-xml", {}),
     "sinch_e101": ("sinch-xml", {}),
-    "skyb_e102": ("skycore-xml", {"schema": False}),
+    "skyb_e102": ("skycore-xml", {"revision": "sky-b"}),
     "sinch_n501": ("sinch-xml", {}),
     "sinch_n003": ("sinch-xml", {}),
     "sinch_e002": ("sinch-xml", {}),
-    "skyb_n401_unwrapped": ("skycore-xml", {"wrap": False}),
+    "skyb_n401_unwrapped": ("skycore-xml", {"revision": "sky-b"}),
 }
 JSON_CASES = ["skyv2_json_sms_n201", "skyv2_json_sms_mo", "sinch_json_n401"]
 
@@ -59,7 +59,7 @@ def test_sky_b_from_mask_typo_only_with_its_quirk() -> None:
         wire.parse(text)
     fields = {"FROM": "60856", "FROM_MASK": "", "TO": "16503333058", "TRACKINGID": "U01TXzgwNjc4",
               "SPID": "0001470", "TIMESTAMP": "2013-11-05T05:41:08-05:00"}  # fmt: skip
-    body = wire.render("N201", fields, schema=False, quirks=["from-mask-double-open"])
+    body = wire.render("N201", fields, revision="sky-b", quirks=["from-mask-double-open"])
     assert lines(body.decode()) == lines(text)
 
 
