@@ -117,7 +117,7 @@ def _checked(
     if dialect != "skycore" and action != "saveMMS":
         required += SINCH_REQUIRED
     for name, code in required:
-        if not params.get(name):
+        if not params.get(name, "").strip():
             raise ApiFailure(code, f"{action} needs {name}")
     recipients = _recipients(params.get("TO", ""))
     for name, (pattern, code, shape) in SHAPES.items():
