@@ -276,7 +276,7 @@ def test_sinch_xml_save_and_send_saved() -> None:
 # --- Sinch JSON (/ep/v2/) -----------------------------------------------------------------
 
 
-def _json(data: object, key: str | None = "jk") -> bytes:
+def _json(data: object) -> bytes:
     return json.dumps(data).encode()
 
 
