@@ -73,9 +73,25 @@ def resolve(code: str, fields: Mapping[str, object], flavor: str) -> PostbackTyp
     return candidates[0]
 
 
+#: id(entry) -> (entry, its spellings): entries are frozen; the entry is kept so an id is
+#: never reused while cached. Bounded, in case entries are made on the fly.
+_SPELLINGS: dict[int, tuple[PostbackType, dict[str, str]]] = {}
+
+
 def _spellings(entry: PostbackType) -> dict[str, str]:
     """Every key that names one of the entry's nodes -> its Skycore name. Where two nodes of
     one entry share a Sinch spelling, the first in catalogue order wins (none does today)."""
+    cached = _SPELLINGS.get(id(entry))
+    if cached is not None and cached[0] is entry:
+        return cached[1]
+    if len(_SPELLINGS) > 1024:
+        _SPELLINGS.clear()
+    table = _spelling_table(entry)
+    _SPELLINGS[id(entry)] = (entry, table)
+    return table
+
+
+def _spelling_table(entry: PostbackType) -> dict[str, str]:
     table: dict[str, str] = {}
     for flavor in entry.flavors:
         for name in entry.layouts[flavor].names:
