@@ -7,8 +7,11 @@ import logging
 import os
 import signal
 import socket
+import sqlite3
 import sys
+import tempfile
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any, TextIO
 
 from mockserver import __version__
@@ -53,6 +56,39 @@ def check_port(host: str, port: int) -> None:
             raise ConfigError(
                 "port", f"cannot listen on {host}:{port}: {exc.strerror}; choose another --port"
             ) from None
+
+
+def check_data_dir(data_dir: str) -> None:
+    """Fail early, with the reason, when the store's folder is a file, cannot be created or
+    cannot be written (SQLite would fail later, with a traceback, or in the delivery process)."""
+    if data_dir == ":memory:":
+        return
+    path = Path(data_dir)
+    hint = "choose another --data-dir (or :memory: to keep nothing)"
+    if path.exists() and not path.is_dir():
+        raise ConfigError("data_dir", f"{data_dir} is a file, not a folder; {hint}")
+    try:
+        path.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise ConfigError("data_dir", f"cannot create {data_dir}: {exc.strerror}; {hint}") from None
+    try:
+        with tempfile.TemporaryFile(dir=path):
+            pass
+    except OSError as exc:
+        raise ConfigError(
+            "data_dir", f"cannot write in {data_dir}: {exc.strerror}; {hint}"
+        ) from None
+
+
+def open_platform(settings: Settings) -> MockPlatform:
+    """The platform on ``settings.data_dir``; a store SQLite cannot open is a ConfigError."""
+    try:
+        return MockPlatform(settings, delivery=delivery_mode(settings))
+    except sqlite3.Error as exc:
+        raise ConfigError(
+            "data_dir",
+            f"cannot open the store in {settings.data_dir}: {exc}; choose another --data-dir",
+        ) from None
 
 
 def delivery_mode(settings: Settings) -> str:
@@ -101,10 +137,11 @@ def serve(
 
     check_exposure(settings, insecure)
     check_port(settings.host, settings.port)
+    check_data_dir(settings.data_dir)
     # "Task queue depth is N" on every request that waits for a thread: under a concurrent
     # client it logged (and cost) more than the requests it was about (bench/serve.py)
     logging.getLogger("waitress.queue").setLevel(logging.ERROR)
-    platform = MockPlatform(settings, delivery=delivery_mode(settings))
+    platform = open_platform(settings)
     app = create_app(platform=platform, max_streams=max(1, threads // 2))
     hub = app.extensions["mockserver.events"]
     try:

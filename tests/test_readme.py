@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import json
+import os
 import re
 import shlex
 import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -35,8 +37,61 @@ def test_ci_runs_the_readme_test_command() -> None:
     assert "pytest" in block("test-command")
 
 
+VENV_TOOLS = ("mockserver", "ruff", "mypy", "pytest", "pip", "python")
+ACTIVATE = "source .venv/bin/activate"
+
+
 def test_serve_command_uses_the_defaults() -> None:
     assert block("serve-command").strip().endswith("mockserver serve")
+
+
+def test_the_set_up_commands_share_one_virtual_environment() -> None:
+    serve, tests = block("serve-command").strip(), block("test-command").strip()
+    for command in (serve, tests):
+        steps = [shlex.split(step) for step in command.split("&&")]
+        assert steps[0] == ["python3", "-m", "venv", ".venv"], command
+        assert all(step[0].startswith(".venv/bin/") for step in steps[1:]), command
+    assert serve.endswith(".venv/bin/mockserver serve")
+    assert tests.endswith(".venv/bin/python -m pytest")
+    assert ACTIVATE in README.split("<!-- test-command -->", 1)[1].split("## Quick start")[0]
+
+
+def _commands(script: str) -> list[list[str]]:
+    """The simple commands of a shell block: comments dropped, continuations joined."""
+    joined = script.replace("\\\n", " ")
+    return [
+        shlex.split(line)
+        for line in joined.splitlines()
+        if line.strip() and not line.lstrip().startswith("#")
+    ]
+
+
+def test_every_later_command_finds_its_tool() -> None:
+    """After the set-up, a block calls the environment's tools through .venv/bin/ or activates
+    it first: a bare `mockserver` is not on a newcomer's PATH."""
+    later = README.split("<!-- test-command -->", 1)[1]
+    blocks = re.findall(r"```sh\n(.*?)```", later, re.S)
+    assert len(blocks) >= 5
+    for script in blocks:
+        active = False
+        for words in _commands(script):
+            active = active or words[:2] == ["source", ".venv/bin/activate"]
+            tool = words[0]
+            assert active or tool not in VENV_TOOLS, f"{tool} needs {ACTIVATE}:\n{script}"
+
+
+def _venv_for(tmp_path: Path) -> Path:
+    """The folder to run README blocks in: the project when its .venv is installed (CI, after
+    the test command), else one whose .venv/bin holds this interpreter's mockserver."""
+    if (ROOT / ".venv" / "bin" / "mockserver").exists():
+        return ROOT
+    bin_dir = tmp_path / ".venv" / "bin"
+    bin_dir.mkdir(parents=True)
+    (bin_dir / "activate").write_text(f'export PATH="{bin_dir}:$PATH"\n')
+    shim = bin_dir / "mockserver"
+    shim.write_text(f'#!/bin/sh\nexec "{sys.executable}" -m mockserver "$@"\n')
+    shim.chmod(0o755)
+    return tmp_path
 
 
 @pytest.mark.slow
@@ -71,11 +126,59 @@ def test_quick_start_against_a_live_server(tmp_path: Path, receiver: Receiver) -
 
 
 def test_run_command_of_the_readme(receiver: Receiver) -> None:
-    args = shlex.split(block("run-command").strip())[1:]
+    (args,) = [words for words in _commands(block("run-command")) if words[0] == "mockserver"]
+    args = args[1:]
     args[args.index(RECEIVER)] = receiver.url("/postbacks")
     result = CliRunner().invoke(main, [*args, "--clock", "virtual"])
     assert result.exit_code == 0, result.output
     assert [wire.parse(b).code for b in receiver.bodies()] == ["N101", "N102"]
+
+
+@pytest.mark.slow
+def test_run_command_as_written_in_a_new_terminal(tmp_path: Path, receiver: Receiver) -> None:
+    script = block("run-command").replace(RECEIVER, receiver.url("/postbacks"))
+    script = script.rstrip() + " --clock virtual\n"  # as written, the expiry comes in 30 s..2 h
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    done = subprocess.run(["bash", "-euo", "pipefail", "-c", script], cwd=_venv_for(tmp_path),
+                          env=env, capture_output=True, text=True, timeout=120)  # fmt: skip
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert [wire.parse(b).code for b in receiver.bodies()] == ["N101", "N102"]
+
+
+def _replies(script: str) -> list[dict[str, object]]:
+    """Run a block of curl commands; their JSON answers."""
+    done = subprocess.run(
+        ["bash", "-euo", "pipefail", "-c", script],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=True,
+    )
+    return [json.loads(line) for line in done.stdout.splitlines() if line.strip()]
+
+
+@pytest.mark.slow
+def test_virtual_clock_releases_an_instant_mo_on_advance(
+    tmp_path: Path, receiver: Receiver
+) -> None:
+    server = LiveServer(
+        "--data-dir", str(tmp_path), "--postback-url", receiver.url("/postbacks"),
+        "--clock", "virtual",
+    )  # fmt: skip
+    try:
+        inject, release = block("virtual-clock").replace(SERVER, server.url).split("# release")
+
+        (mo,) = _replies(inject)
+        waiting = server.api("GET", f"/postbacks/{mo['postback_id']}").json()
+        assert (waiting["state"], waiting["attempts"]) == ("scheduled", [])
+        assert receiver.bodies() == []
+        (clock,) = _replies("# release" + release)
+        assert clock["now"] == waiting["due"]  # time did not move
+        sent = server.api("GET", f"/postbacks/{mo['postback_id']}").json()
+        assert sent["state"] == "delivered"  # done when advance answered
+        assert [wire.parse(b).code for b in receiver.bodies("/postbacks")] == ["N211"]
+    finally:
+        server.stop()
 
 
 def test_python_examples_in_docs_run() -> None:

@@ -16,6 +16,7 @@ from mockserver.wire.fields import prepare
 from mockserver.wire.model import BundleEntry
 from mockserver.wire.quirks import check_quirks
 from mockserver.wire.render import XmlDoc, escape_text
+from mockserver.wire.timefmt import format_time
 
 MAX_BUNDLE = 300
 
@@ -53,8 +54,20 @@ def _attrs(item: BundleEntry, quirks: frozenset[str], invalid_chars: str) -> str
 
     open_q, close_q = ("\u201d", "\u2033") if "typographic-quotes" in quirks else ('"', '"')
     sep = "" if "attrs-no-space" in quirks else " "
-    created = f"created={open_q}{attr(item.created)}{close_q}"
+    created = f"created={open_q}{attr(_created(item.created))}{close_q}"
+    if not isinstance(item.id, str):
+        raise FieldError(f"a bundle entry's id must be text, not {item.id!r}")
     return f"id={open_q}{attr(item.id)}{close_q}{sep}{created}"
+
+
+def _created(value: object) -> str:
+    if isinstance(value, datetime):
+        return format_time(value, "legacy")
+    if not isinstance(value, str):
+        raise FieldError(
+            f"created must be text or a datetime, not {type(value).__name__}: {value!r}"
+        )
+    return value
 
 
 def _notification(

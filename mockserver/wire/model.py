@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Literal
 
 Flavor = Literal["skycore-xml", "sinch-xml", "sinch-json"]
@@ -47,8 +48,11 @@ class Postback:
 
 @dataclass(frozen=True)
 class BundleEntry:
-    """One ``<NOTIFICATION id=".." created="..">`` of a legacy (SKY-LEGACY) bundle."""
+    """One ``<NOTIFICATION id=".." created="..">`` of a legacy (SKY-LEGACY) bundle.
+
+    ``created`` may be a ``datetime`` when rendering (written in the legacy style,
+    ``2011-09-28 17:31:02.835577-04``); ``parse_bundle`` gives it back as text."""
 
     postback: Postback
     id: str
-    created: str
+    created: str | datetime
