@@ -73,7 +73,7 @@ CASES: dict[str, tuple[str, dict[str, Any], list[str]]] = {
                 "to": "86717",
                 "text": "STOP",
                 "transaction_id": "511XG-02294-192SA-482H8",
-            },  # fmt: skip
+            },
         },
         ["sky_n211_seed001"],
     ),
@@ -94,7 +94,7 @@ CASES: dict[str, tuple[str, dict[str, Any], list[str]]] = {
                 "to": "28444",
                 "spid": "31002",
                 "subject": "",
-            },  # fmt: skip
+            },
         },
         ["sinch_n401_seed003"],
     ),
@@ -108,7 +108,7 @@ CASES: dict[str, tuple[str, dict[str, Any], list[str]]] = {
                 "to": "28444",
                 "spid": "31002",
                 "subject": "",
-            },  # fmt: skip
+            },
         },
         ["sinch_n401_seed004"],
     ),
