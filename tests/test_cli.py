@@ -8,7 +8,7 @@ from click.testing import CliRunner
 
 from mockserver.cli import main
 
-BAD = "name: x\ndescription: d\nkind: mt\nsteps:\n  - postback: N104\n"
+BAD = "name: x\ndescription: d\nkind: mt\nvars: {mmsid: '1'}\nsteps:\n  - postback: N104\n"
 
 
 def test_list_shows_builtins_with_codes_and_descriptions() -> None:
@@ -38,7 +38,7 @@ def test_validate_reports_file_line_column_and_fix(tmp_path: Path) -> None:
     bad.write_text(BAD)
     result = CliRunner().invoke(main, ["validate", str(bad), str(tmp_path / "missing.yaml")])
     assert result.exit_code == 1
-    assert f"unknown code N104 at {bad}:5:15; did you mean N102?" in result.output
+    assert f"unknown code N104 at {bad}:6:15; did you mean N102?" in result.output
     assert "no such file" in result.output
 
 

@@ -13,7 +13,9 @@ from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from mockserver.scenarios.errors import ScenarioValidationError
 from mockserver.scenarios.model import (
+    MAX_REPEAT,
     NO_DELAY,
+    REPEAT_FIX,
     Branch,
     BundleStep,
     ChooseStep,
@@ -55,6 +57,11 @@ def loads(text: str, file: str = "<string>") -> Scenario:
     scenario = _scenario(reader, root) if root is not None else None
     if reader.errors or scenario is None:
         raise ScenarioValidationError(reader.errors)
+    from mockserver.scenarios.check import problems  # it needs the planner's tables
+
+    found = problems(scenario)
+    if found:
+        raise ScenarioValidationError(found)
     return scenario
 
 
@@ -215,10 +222,6 @@ def _repeat(
     steps = _steps(ctx, keys["steps"][1])
     return RepeatStep(int(count or 1), interval, variables, steps, after, ctx.r.loc(node),
                       count_template, interval_template)  # fmt: skip
-
-
-MAX_REPEAT = 100_000
-REPEAT_FIX = f"use 1 to {MAX_REPEAT}"
 
 
 def _templated(r: Reader, node: Node, what: str) -> Template | None:

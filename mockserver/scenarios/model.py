@@ -7,6 +7,8 @@ from dataclasses import dataclass, field
 from mockserver.scenarios.errors import Loc
 
 FAULT_KINDS = ("duplicate", "drop", "reorder", "delay")
+MAX_REPEAT = 100_000
+REPEAT_FIX = f"use 1 to {MAX_REPEAT}"
 
 
 @dataclass(frozen=True)

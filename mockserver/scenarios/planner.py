@@ -19,7 +19,8 @@ from datetime import UTC, datetime
 from typing import Any
 
 from mockserver.scenarios import templating
-from mockserver.scenarios.errors import ScenarioError
+from mockserver.scenarios.check import missing_in
+from mockserver.scenarios.errors import ScenarioError, ScenarioValidationError
 from mockserver.scenarios.model import Scenario, supported_forms
 from mockserver.scenarios.plan import Plan
 from mockserver.scenarios.values import render_vars
@@ -60,6 +61,9 @@ def plan(
             f"unknown revision {revision!r}", fix=f"choose one of {', '.join(REVISIONS)}"
         )
     _check_form(scenario, flavor, revision)
+    missing = missing_in(scenario, form_of(flavor, revision))
+    if missing:
+        raise ScenarioValidationError(list(missing))
     pinned = frozenset(pins)
     unknown = sorted(pinned - set(scenario.labels()))
     if unknown:

@@ -8,8 +8,7 @@ from typing import Any
 
 from mockserver.scenarios import templating
 from mockserver.scenarios.errors import ScenarioError
-from mockserver.scenarios.loader import MAX_REPEAT, REPEAT_FIX
-from mockserver.scenarios.model import RepeatStep
+from mockserver.scenarios.model import MAX_REPEAT, REPEAT_FIX, RepeatStep
 from mockserver.scenarios.reader import RATE_FIX, every_interval, rate_interval
 
 

@@ -17,6 +17,7 @@ description: two linked postbacks
 kind: mt
 vars:
   to: "{{ fake.msisdn() }}"
+  from: "{{ fake.shortcode() }}"
   tracking_id: "{{ fake.tracking_id('SMS') }}"
   spid: "{{ fake.spid() }}"
   aggregator_id: "{{ fake.aggregator_id() }}"
@@ -59,7 +60,7 @@ def test_weighted_choices_follow_their_weights() -> None:
         name: w
         description: weights
         kind: mt
-        vars: {mmsid: "1", to: "1", tracking_id: x, spid: "1"}
+        vars: {mmsid: "1", from: "2", to: "1", tracking_id: x, spid: "1"}
         steps:
           - repeat:
               count: 4000
@@ -68,7 +69,8 @@ def test_weighted_choices_follow_their_weights() -> None:
                 - choose:
                     - {weight: 90, label: ok, steps: [{postback: N101}]}
                     - {weight: 9, label: rejected, steps: [{postback: E102}]}
-                    - {weight: 1, label: failed, steps: [{postback: E101}]}
+                    - {weight: 1, label: failed,
+                       steps: [{postback: E101, fields: {STATUSDETAILS: "no route"}}]}
     """)
     counts = Counter(plan(loads(text), seed=2024, now=START).choices)
     assert sum(counts.values()) == 4000
@@ -113,9 +115,7 @@ def test_fault_delay_makes_one_postback_late() -> None:
 
 
 def test_fault_quirk_reaches_the_renderer() -> None:
-    text = scenario(faults_a="faults: [from-mask-double-open]").replace(
-        "to: ", "from_mask: ''\n  to: "
-    )
+    text = scenario(faults_a="faults: [from-mask-double-open]")
     p = plan(loads(text), seed=1, now=START, revision="sky-b")  # FROM_MASK's documents
     assert b"<FROM_MASK><FROM_MASK>" in p.postbacks[0].body
     assert b"<FROM_MASK></FROM_MASK>" in p.postbacks[1].body

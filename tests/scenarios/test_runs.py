@@ -62,7 +62,7 @@ def test_faults_on_the_wire(platform: MockPlatform, recorder: Recorder) -> None:
 name: f
 description: faults
 kind: mt
-vars: {to: "1", tracking_id: T, spid: "1", aggregator_id: A}
+vars: {to: "1", from: "2", tracking_id: T, spid: "1", aggregator_id: A}
 steps:
   - postback: N201
     faults: [{duplicate: 1s}, reorder]

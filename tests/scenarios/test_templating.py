@@ -47,9 +47,20 @@ def test_sandbox_escape_fails_cleanly(attempt: str) -> None:
     assert "evil.yaml:5:6" in str(info.value)
 
 
-def test_undefined_names_say_what_is_available() -> None:
-    scenario = loads(_scenario("{{ vars.nope }}"), "u.yaml")
-    expected = r"template error: .*nope.* at u\.yaml:5:6; available: .*fake"
+def test_an_undefined_var_is_caught_when_the_file_is_loaded() -> None:
+    expected = r"undefined var 'nope' at u\.yaml:5:6; define it under vars"
+    with pytest.raises(ScenarioError, match=expected):
+        loads(_scenario("{{ vars.nope }}"), "u.yaml")
+    with pytest.raises(ScenarioError, match=r"undefined name 'vras' at u\.yaml:5:6"):
+        loads(_scenario("{{ vras.x }}"), "u.yaml")
+    later = "name: t\ndescription: d\nkind: mt\nvars:\n  a: '{{ vars.b }}'\n  b: '1'\n"
+    with pytest.raises(ScenarioError, match=r"undefined var 'b' at l\.yaml:5:6"):
+        loads(later + "steps:\n  - postback: N003\n    fields: {MMSID: '1'}\n", "l.yaml")
+
+
+def test_undefined_names_at_run_time_say_what_is_available() -> None:
+    scenario = loads(_scenario("{{ ids.NOPE }}"), "u.yaml")
+    expected = r"template error: .*NOPE.* at u\.yaml:5:6; available: .*fake"
     with pytest.raises(ScenarioError, match=expected):
         plan(scenario, seed=1, now=START)
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from mockserver.scenarios import ScenarioValidationError, loads
+from mockserver.scenarios import ScenarioValidationError, loads, plan
 
 HEAD = "name: t\ndescription: d\nkind: mt\n"
 MO_HEAD = "name: t\ndescription: d\nkind: mo\n"
@@ -148,10 +148,49 @@ def test_all_errors_of_a_file_are_reported_together() -> None:
     assert str(info.value).count("x.yaml:") == 3
 
 
+IDS = "vars: {to: '1', tracking_id: t, spid: '1', mmsid: '1', aggregator_id: a}\n"
+
+
 def test_n202_takes_its_origin_from_the_file() -> None:
-    sms = loads(HEAD + "steps:\n  - postback: N201\n  - postback: N202\n")
-    mms = loads(HEAD + "steps:\n  - postback: N101\n  - postback: N202\n")
-    explicit = loads(HEAD + "steps:\n  - postback: N202\n    fields: {ORIGIN: MMS_MT}\n")
+    sms = loads(HEAD + IDS + "steps:\n  - postback: N201\n  - postback: N202\n")
+    mms = loads(HEAD + IDS + "steps:\n  - postback: N101\n  - postback: N202\n")
+    explicit = loads(HEAD + IDS + "steps:\n  - postback: N202\n    fields: {ORIGIN: MMS_MT}\n")
     assert [s.origin for s in sms.steps] == ["SMS_MT", "SMS_MT"]  # type: ignore[union-attr]
     assert [s.origin for s in mms.steps] == ["MMS_MT", "MMS_MT"]  # type: ignore[union-attr]
     assert explicit.steps[0].origin == "MMS_MT"  # type: ignore[union-attr]
+
+
+def test_a_step_lacking_a_required_node_is_caught_at_load_time() -> None:
+    text = HEAD + "vars: {to: '1'}\nsteps:\n  - postback: N201\n"
+    with pytest.raises(ScenarioValidationError) as caught:
+        loads(text, "n201.yaml")
+    messages = [str(e) for e in caught.value.errors]
+    assert messages == [
+        f"N201 would lack {node}, which sky-a requires at n201.yaml:6:5; set fields.{node} "
+        f"or define a var `{var}`"
+        for node, var in (("TRACKINGID", "tracking_id"), ("SPID", "spid"))
+    ]
+
+
+def test_an_event_lacking_a_node_names_the_event() -> None:
+    text = HEAD + "vars: {to: '1', mmsid: '2', tracking_id: t, spid: s}\nsteps:\n"
+    with pytest.raises(
+        ScenarioValidationError,
+        match=r"event mms.failed \(E101\) would lack "
+        r"STATUSDETAILS, which sky-a requires at e\.yaml:6:5; set fields",
+    ):
+        loads(text + "  - event: mms.failed\n", "e.yaml")
+    assert loads(text + "  - event: mms.failed\n    fields: {STATUSDETAILS: oops}\n")
+
+
+def test_another_revisions_nodes_are_checked_when_a_run_asks_for_it() -> None:
+    """sky-b also needs FROM: a run in sky-b is refused before anything is planned."""
+    text = HEAD + IDS + "steps:\n  - event: sms.sent\n"
+    scenario = loads(text, "s.yaml")
+    assert plan(scenario, seed=1).codes() == ["N201"]
+    with pytest.raises(
+        ScenarioValidationError,
+        match=r"\(N201\) would lack FROM, which sky-b "
+        r"requires at s\.yaml:6:5; set fields.FROM or define a var `from`",
+    ):
+        plan(scenario, seed=1, revision="sky-b")
