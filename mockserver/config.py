@@ -153,10 +153,37 @@ def _check_positive(name: str, value: object, *, allow_zero: bool = False) -> No
 
 
 def _check_url(name: str, value: str | None) -> None:
-    if value is None:
-        return
-    parts = urlsplit(value) if isinstance(value, str) else None
-    if parts is None or parts.scheme not in ("http", "https") or not parts.hostname:
+    if value is not None and not is_http_url(value):
         raise ConfigError(
             name, f"{value!r} is not an http(s) URL; give e.g. http://127.0.0.1:5000/postback"
         )
+
+
+class UrlError(ValueError):
+    """A URL given for one call (a run, a replay, an MO injection) is not an absolute http(s)
+    URL; ``field`` names the argument or body member."""
+
+    def __init__(self, field: str, value: object) -> None:
+        super().__init__(
+            f"{field} {value!r} is not an absolute http(s) URL; "
+            "give e.g. http://127.0.0.1:5000/postbacks"
+        )
+        self.field = field
+
+
+def is_http_url(value: object) -> bool:
+    """An absolute http or https URL with a host (and a valid port, if any)."""
+    if not isinstance(value, str):
+        return False
+    try:
+        parts = urlsplit(value)
+        parts.port  # noqa: B018 - raises ValueError for a port out of range
+    except ValueError:
+        return False
+    return parts.scheme in ("http", "https") and bool(parts.hostname)
+
+
+def check_url(field: str, value: object) -> None:
+    """Raise :class:`UrlError` unless ``value`` is None or an absolute http(s) URL."""
+    if value is not None and not is_http_url(value):
+        raise UrlError(field, value)

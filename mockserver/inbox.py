@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
+from mockserver.config import check_url
 from mockserver.wire import ids
 from mockserver.wire.model import FieldValue, Postback
 from mockserver.wire.timefmt import STYLES, platform_time
@@ -132,6 +133,7 @@ class Inbox:
     def sms_mo(self, sender: str, to: str, text: str, *, url: str | None = None) -> dict[str, Any]:
         _need_number("from", sender)
         _need_number("to", to)
+        check_url("postback_url", url)
         if not isinstance(text, str):
             raise InboxError("text must be a string", "text")
         fields: dict[str, FieldValue] = {
@@ -160,6 +162,7 @@ class Inbox:
     ) -> dict[str, Any]:
         _need_number("from", sender)
         _need_number("to", to)
+        check_url("postback_url", url)
         _need_files(files)
         tracking = ids.mms_mo_id(self.rng)
         fields: dict[str, Any] = {"FROM": sender, "TO": to}

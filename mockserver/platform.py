@@ -10,7 +10,7 @@ import signal
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any
 
-from mockserver.config import Settings
+from mockserver.config import Settings, check_url
 from mockserver.engine.clock import Clock, RealClock, VirtualClock
 from mockserver.engine.dispatcher import Dispatcher
 from mockserver.engine.jobs import NewPostback
@@ -132,6 +132,7 @@ class MockPlatform:
             raise ValueError("give either at (absolute time) or delay (seconds from now)")
         if delay is not None and (delay < 0 or not math.isfinite(delay)):
             raise ValueError(f"delay must be zero or more seconds (got {delay})")
+        check_url("url", url)
         due = at if at is not None else self.clock.after(delay or 0.0)
         return new_postback(postback, due, self._settings, url, **options)
 
@@ -177,6 +178,7 @@ class MockPlatform:
 
     def replay(self, postback_id: int, url: str | None = None) -> int:
         """Send a logged postback again, now, as a new postback with its own attempt chain."""
+        check_url("url", url)
         row = self.store.postback(postback_id)
         if row is None:
             raise KeyError(f"no postback with id {postback_id}")
@@ -224,6 +226,7 @@ class MockPlatform:
         flavor: str | None = None,
     ) -> dict[str, Any]:
         """Plan and schedule one run; returns its id, ids and planned postbacks."""
+        check_url("postback_url", postback_url)
         options = {"vars": vars, "seed": seed, "postback_url": postback_url, "flavor": flavor}
         return self._scenarios.start(name, **options)
 

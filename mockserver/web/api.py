@@ -15,7 +15,7 @@ from flask import Flask, Response, current_app, jsonify, request
 from werkzeug.exceptions import HTTPException
 from werkzeug.http import parse_cookie
 
-from mockserver.config import ConfigError
+from mockserver.config import ConfigError, UrlError
 from mockserver.inbox import InboxError
 from mockserver.platform import MockPlatform
 from mockserver.scenarios.errors import ScenarioError, UnknownScenarioError
@@ -156,7 +156,7 @@ def token_ok(expected: str | None, environ: Mapping[str, Any] | None = None) -> 
 
 
 #: The exceptions the API answers with a 400/404/409 of its own (not a 500).
-KNOWN_ERRORS = (ApiError, InboxError, ConfigError, ScenarioError, WireError)
+KNOWN_ERRORS = (ApiError, InboxError, ConfigError, UrlError, ScenarioError, WireError)
 
 
 def api_error_for(exc: BaseException) -> ApiError | None:
@@ -168,6 +168,8 @@ def api_error_for(exc: BaseException) -> ApiError | None:
         return ApiError(exc.status, code, str(exc), exc.field)
     if isinstance(exc, ConfigError):
         return ApiError(400, "invalid_setting", str(exc), exc.setting)
+    if isinstance(exc, UrlError):
+        return ApiError(400, "invalid_field", str(exc), exc.field)
     if isinstance(exc, UnknownScenarioError):
         return ApiError(404, "not_found", str(exc), "name")
     if isinstance(exc, ScenarioError):

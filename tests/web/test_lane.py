@@ -29,6 +29,8 @@ BODIES: dict[str, bytes] = {
     "plain": _json(OK),
     "postback url": _json({**OK, "postback_url": "http://127.0.0.1:9/mo"}),
     "null postback url": _json({**OK, "postback_url": None}),
+    "relative postback url": _json({**OK, "postback_url": "/mo"}),
+    "ftp postback url": _json({**OK, "postback_url": "ftp://127.0.0.1/mo"}),
     "markup and non-ASCII": _json({**OK, "text": "STOP <now> & é \r\n 😀"}),
     "XML-invalid characters": _json({**OK, "text": "a\x01b\ufffe"}),
     "UTF-16": json.dumps(OK).encode("utf-16"),
