@@ -17,6 +17,11 @@ from mockserver.wire.model import BODY_MODES, FLAVORS
 CLOCKS = ("real", "virtual")
 RETRY_MODES = ("retries", "total")
 SUCCESS_MODES = ("200", "2xx")
+#: The longest wait between two attempts of one postback, in platform seconds (7 days), and
+#: the largest ``retry_backoff``: every retry delay the policy can produce must be a finite
+#: number the engine can compute and schedule, or the setting is refused.
+MAX_RETRY_DELAY = 7 * 24 * 3600.0
+MAX_RETRY_BACKOFF = 10.0
 
 
 class ConfigError(ValueError):
@@ -35,9 +40,11 @@ class Settings:
     retries after the first attempt (5 -> 6 attempts, the reading "a maximum of 5 retries");
     ``retry_mode="total"`` makes it the total number of attempts (the reading "up to a total
     of 5 times"). The delay before retry *n* is ``retry_interval * retry_backoff ** (n - 1)``
-    (the platform: a flat 300 s). ``success="2xx"`` is a simulator option: the platform
-    counts only HTTP 200 as success. ``timeout`` bounds both connect and read; the platform
-    documents only the 10 s connect limit.
+    (the platform: a flat 300 s); ``retry_backoff`` is at most 10 and no retry delay the
+    policy produces may exceed ``MAX_RETRY_DELAY`` (7 days), so every delay is finite.
+    ``success="2xx"`` is a simulator option: the platform counts only HTTP 200 as success.
+    ``timeout`` bounds both connect and read; the platform documents only the 10 s connect
+    limit.
     """
 
     host: str = "127.0.0.1"
@@ -84,7 +91,13 @@ class Settings:
         return self.retry_attempts + 1
 
     def retry_delay(self, attempt: int) -> float:
-        """Platform seconds between attempt number ``attempt`` (1-based) and the next one."""
+        """Platform seconds between attempt number ``attempt`` (1-based) and the next one
+        (never more than ``MAX_RETRY_DELAY``)."""
+        if self.retry_interval == 0:
+            return 0.0
+        exponent = math.log(self.retry_interval) + (attempt - 1) * math.log(self.retry_backoff)
+        if exponent >= math.log(MAX_RETRY_DELAY):
+            return MAX_RETRY_DELAY
         return self.retry_interval * self.retry_backoff ** (attempt - 1)
 
     def url_for(self, is_mo: bool) -> str | None:
@@ -122,6 +135,7 @@ def validate(s: Settings) -> None:
     _check_positive("retry_backoff", s.retry_backoff)
     _check_positive("drain_timeout", s.drain_timeout, allow_zero=True)
     _check_positive("retry_interval", s.retry_interval, allow_zero=True)
+    _check_retry_delays(s)
     for name in ("postback_url", "mo_postback_url", "public_url"):
         _check_url(name, getattr(s, name))
     if not s.host:
@@ -150,6 +164,31 @@ def _check_positive(name: str, value: object, *, allow_zero: bool = False) -> No
         return
     what = "zero or more" if allow_zero else "more than zero"
     raise ConfigError(name, f"must be a number {what} (got {value!r})")
+
+
+def _check_retry_delays(s: Settings) -> None:
+    """Every delay of the retry policy is finite and at most ``MAX_RETRY_DELAY``."""
+    if s.retry_backoff > MAX_RETRY_BACKOFF:
+        raise ConfigError(
+            "retry_backoff", f"must be at most {MAX_RETRY_BACKOFF:g} (got {s.retry_backoff!r})"
+        )
+    if s.retry_interval > MAX_RETRY_DELAY:
+        raise ConfigError(
+            "retry_interval",
+            f"must be at most {MAX_RETRY_DELAY:g} s, 7 days (got {s.retry_interval!r})",
+        )
+    retries = s.max_attempts - 1
+    if s.retry_interval == 0 or retries < 2 or s.retry_backoff <= 1:
+        return
+    # log form: the delay itself may not fit in a float
+    longest = math.log10(s.retry_interval) + (retries - 1) * math.log10(s.retry_backoff)
+    if longest > math.log10(MAX_RETRY_DELAY) + 1e-9:
+        raise ConfigError(
+            "retry_backoff",
+            f"the last retry would wait retry_interval * retry_backoff ** {retries - 1} = "
+            f"10^{longest:.1f} s, more than {MAX_RETRY_DELAY:g} s (7 days): lower "
+            "retry_backoff, retry_interval or retry_attempts",
+        )
 
 
 def _check_url(name: str, value: str | None) -> None:

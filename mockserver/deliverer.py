@@ -26,9 +26,13 @@ class Child:
         self.conn = conn
         self._send_lock = threading.Lock()
         self._closed = threading.Event()
+        self._ready = False
+        self._health: dict[str, str] = {}
         kind, settings, recover = conn.recv()
         assert kind == "start", kind
-        self.platform = MockPlatform(settings, recover=recover, on_events=self._forward)
+        self.platform = MockPlatform(
+            settings, recover=recover, on_events=self._forward, on_health=self._forward_health
+        )
 
     def send(self, message: tuple[Any, ...]) -> None:
         # OSError: the parent is gone; the read loop ends and the platform closes
@@ -38,8 +42,20 @@ class Child:
     def _forward(self, events: list[dict[str, Any]]) -> None:
         self.send(("events", events))
 
+    def _forward_health(self, faults: dict[str, str]) -> None:
+        with self._send_lock:
+            self._health = faults
+            if not self._ready:
+                return  # sent after "ready", which must come first
+        self.send(("health", faults))
+
     def serve(self) -> None:
-        self.send(("ready",))
+        with self._send_lock:
+            self._ready = True
+            with contextlib.suppress(OSError):
+                self.conn.send(("ready",))
+                if self._health:
+                    self.conn.send(("health", self._health))
         while not self._closed.is_set():
             try:
                 message = self.conn.recv()

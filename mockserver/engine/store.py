@@ -215,6 +215,19 @@ class Store:
                 [(state, due, a.number, now, a.postback_id) for a, state, due in attempts],
             )
 
+    def unclaim(self, keep: set[int], now: float) -> int:
+        """Claimed postbacks (``sending``, ``queued``) other than ``keep`` become ``scheduled``
+        again, as they were before the claim (none of them was sent)."""
+        with self.transaction() as conn:
+            rows = conn.execute(
+                "SELECT id FROM postbacks WHERE state IN ('sending', 'queued')"
+            ).fetchall()
+            ids = [(now, i) for (i,) in rows if i not in keep]
+            conn.executemany(
+                "UPDATE postbacks SET state = 'scheduled', updated = ? WHERE id = ?", ids
+            )
+        return len(ids)
+
     def recover(self, now: float) -> tuple[int, int]:
         """After a restart: in-flight rows become due again as possible duplicates."""
         with self.transaction() as conn:
