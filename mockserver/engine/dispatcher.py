@@ -22,6 +22,9 @@ from mockserver.engine.transport import HttpTransport, Response, Transport
 __all__ = ["Dispatcher", "HttpTransport", "Response", "Transport"]
 
 log = logging.getLogger("mockserver.engine")
+#: Sent with every attempt of a postback that may have reached the receiver before (re-sent
+#: after a crash or kill -9): receivers may use it to de-duplicate, or ignore it.
+DUPLICATE_HEADER = "X-Mockserver-Possible-Duplicate"
 NO_URL = "no postback URL configured: set postback_url (or mo_postback_url for MO postbacks)"
 
 
@@ -48,6 +51,8 @@ class Dispatcher:
         settings = self._settings()
         url = job.url or settings.url_for(job.origin.endswith("_MO"))
         headers = {"Content-Type": job.content_type, "Content-Length": str(len(job.body))}
+        if job.possible_duplicate:
+            headers[DUPLICATE_HEADER] = "1"
         result = Attempt(
             postback_id=job.id,
             number=job.number,

@@ -15,6 +15,13 @@ by the parent. Messages are pickled tuples on one socket pair:
 - child -> parent: ``("ready",)``, ``("events", [event, ...])``, ``("reply", seq, ok, value)``,
   ``("health", {part: reason})`` (the child engine's faults, whenever they change)
 
+The child dies with its parent: on Linux the kernel sends it SIGKILL when the parent dies
+(``PR_SET_PDEATHSIG``; the child is started from a thread that lives as long as the parent
+needs it, since the kernel ties the signal to the thread that forked); elsewhere, and as a
+fallback, the child exits at once when its socket to the parent closes or its parent process
+changes. It never sends beside the next server's delivery process: what it had in flight is
+re-sent once, as possible duplicates, by the next start.
+
 If the child dies, the parent reports it in ``health`` and starts another (again and again,
 with a pause, until one runs), which re-sends what was in flight as possible duplicates (the
 same recovery as after a kill -9). If the parent dies, the child drains for
@@ -31,6 +38,7 @@ import sys
 import threading
 import time
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from multiprocessing.connection import Connection
 from pathlib import Path
 from typing import Any
@@ -92,6 +100,8 @@ class DeliveryProcess:
         self._conn: Connection | None = None
         self._proc: subprocess.Popen[bytes] | None = None
         self._reader: threading.Thread | None = None
+        # one long-lived thread forks every child (see the module's docstring)
+        self._spawner = ThreadPoolExecutor(1, thread_name_prefix="mockserver-delivery-spawner")
 
     @property
     def pid(self) -> int | None:
@@ -103,11 +113,14 @@ class DeliveryProcess:
         env = dict(os.environ)
         package_root = str(Path(__file__).resolve().parents[2])
         env["PYTHONPATH"] = os.pathsep.join(p for p in (package_root, env.get("PYTHONPATH")) if p)
-        command = [sys.executable, "-m", CHILD_MODULE, str(theirs.fileno())]
-        self._proc = subprocess.Popen(
-            command, pass_fds=(theirs.fileno(),), env=env, start_new_session=True
-        )
-        theirs.close()
+        command = [sys.executable, "-m", CHILD_MODULE, str(theirs.fileno()), str(os.getpid())]
+        try:
+            self._proc = self._spawner.submit(
+                subprocess.Popen, command, pass_fds=(theirs.fileno(),), env=env,
+                start_new_session=True,
+            ).result()  # fmt: skip
+        finally:
+            theirs.close()
         conn = Connection(ours.detach())
         with self._send_lock:  # "start" first, before any other thread can send
             conn.send(("start", self._settings, recover))
@@ -241,4 +254,5 @@ class DeliveryProcess:
             self._conn.close()
         if self._reader is not None and self._reader is not threading.current_thread():
             self._reader.join(timeout=5.0)
+        self._spawner.shutdown(wait=False)
         return drained
