@@ -44,7 +44,10 @@ class Settings:
     policy produces may exceed ``MAX_RETRY_DELAY`` (7 days), so every delay is finite.
     ``success="2xx"`` is a simulator option: the platform counts only HTTP 200 as success.
     ``timeout`` bounds both connect and read; the platform documents only the 10 s connect
-    limit.
+    limit. Retention: postbacks in a final state (delivered, failed, cancelled) beyond the
+    newest ``keep_postbacks`` or older than ``keep_days`` (platform time of their last change)
+    are deleted with their attempts, in the background; 0 turns either cap off. A postback
+    still scheduled, queued or sending is never deleted.
     """
 
     host: str = "127.0.0.1"
@@ -69,6 +72,8 @@ class Settings:
     public_url: str | None = None
     workers: int = 8
     drain_timeout: float = 15.0
+    keep_postbacks: int = 100_000
+    keep_days: float = 7.0
 
     def __post_init__(self) -> None:
         if not isinstance(self.scenarios, tuple):
@@ -134,6 +139,8 @@ def validate(s: Settings) -> None:
     _check_positive("timeout", s.timeout)
     _check_positive("retry_backoff", s.retry_backoff)
     _check_positive("drain_timeout", s.drain_timeout, allow_zero=True)
+    _check_int("keep_postbacks", s.keep_postbacks, 0, 10**9)
+    _check_positive("keep_days", s.keep_days, allow_zero=True)
     _check_positive("retry_interval", s.retry_interval, allow_zero=True)
     _check_retry_delays(s)
     for name in ("postback_url", "mo_postback_url", "public_url"):

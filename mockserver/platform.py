@@ -70,6 +70,8 @@ class MockPlatform:
         self._listeners = Listeners(self.set_events)
         self.dispatcher = Dispatcher(lambda: self._settings, clock, transport, self._health)
         self.recovered = self.store.recover(clock.now()) if recover else (0, 0)
+        if delivery != "process":  # the process that delivers prunes (the child, there)
+            self.store.set_retention(self._retention)
         self.inbox = Inbox(self, self.publish)
         self._scenarios = ScenarioService(self)
         self._closed = False
@@ -92,6 +94,10 @@ class MockPlatform:
         "reason": ..., "since": epoch s, "faults": {part: reason}}`` while a part of it (the
         scheduler, a delivery worker, the delivery process) has failed and not yet recovered."""
         return self._health.report()
+
+    def _retention(self) -> tuple[int, float, float]:
+        s = self._settings
+        return s.keep_postbacks, s.keep_days * 86400.0, self.clock.now()
 
     # -- settings --
 
