@@ -18,6 +18,11 @@ from mockserver.wire.revisions import DEFAULT_REVISION, REVISIONS
 CLOCKS = ("real", "virtual")
 RETRY_MODES = ("retries", "total")
 SUCCESS_MODES = ("200", "2xx")
+#: The longest wait between two attempts of one postback, in platform seconds (7 days), and
+#: the largest ``retry_backoff``: every retry delay the policy can produce must be a finite
+#: number the engine can compute and schedule, or the setting is refused.
+MAX_RETRY_DELAY = 7 * 24 * 3600.0
+MAX_RETRY_BACKOFF = 10.0
 
 
 class ConfigError(ValueError):
@@ -36,9 +41,14 @@ class Settings:
     retries after the first attempt (5 -> 6 attempts, the reading "a maximum of 5 retries");
     ``retry_mode="total"`` makes it the total number of attempts (the reading "up to a total
     of 5 times"). The delay before retry *n* is ``retry_interval * retry_backoff ** (n - 1)``
-    (the platform: a flat 300 s). ``success="2xx"`` is a simulator option: the platform
-    counts only HTTP 200 as success. ``timeout`` bounds both connect and read; the platform
-    documents only the 10 s connect limit.
+    (the platform: a flat 300 s); ``retry_backoff`` is at most 10 and no retry delay the
+    policy produces may exceed ``MAX_RETRY_DELAY`` (7 days), so every delay is finite.
+    ``success="2xx"`` is a simulator option: the platform counts only HTTP 200 as success.
+    ``timeout`` bounds both connect and read; the platform documents only the 10 s connect
+    limit. Retention: postbacks in a final state (delivered, failed, cancelled) beyond the
+    newest ``keep_postbacks`` or older than ``keep_days`` (platform time of their last change)
+    are deleted with their attempts, in the background; 0 turns either cap off. A postback
+    still scheduled, queued or sending is never deleted.
     """
 
     host: str = "127.0.0.1"
@@ -64,6 +74,8 @@ class Settings:
     public_url: str | None = None
     workers: int = 8
     drain_timeout: float = 15.0
+    keep_postbacks: int = 100_000
+    keep_days: float = 7.0
 
     def __post_init__(self) -> None:
         if not isinstance(self.scenarios, tuple):
@@ -86,7 +98,13 @@ class Settings:
         return self.retry_attempts + 1
 
     def retry_delay(self, attempt: int) -> float:
-        """Platform seconds between attempt number ``attempt`` (1-based) and the next one."""
+        """Platform seconds between attempt number ``attempt`` (1-based) and the next one
+        (never more than ``MAX_RETRY_DELAY``)."""
+        if self.retry_interval == 0:
+            return 0.0
+        exponent = math.log(self.retry_interval) + (attempt - 1) * math.log(self.retry_backoff)
+        if exponent >= math.log(MAX_RETRY_DELAY):
+            return MAX_RETRY_DELAY
         return self.retry_interval * self.retry_backoff ** (attempt - 1)
 
     def url_for(self, is_mo: bool) -> str | None:
@@ -124,7 +142,10 @@ def validate(s: Settings) -> None:
     _check_positive("timeout", s.timeout)
     _check_positive("retry_backoff", s.retry_backoff)
     _check_positive("drain_timeout", s.drain_timeout, allow_zero=True)
+    _check_int("keep_postbacks", s.keep_postbacks, 0, 10**9)
+    _check_positive("keep_days", s.keep_days, allow_zero=True)
     _check_positive("retry_interval", s.retry_interval, allow_zero=True)
+    _check_retry_delays(s)
     for name in ("postback_url", "mo_postback_url", "public_url"):
         _check_url(name, getattr(s, name))
     if not s.host:
@@ -153,6 +174,31 @@ def _check_positive(name: str, value: object, *, allow_zero: bool = False) -> No
         return
     what = "zero or more" if allow_zero else "more than zero"
     raise ConfigError(name, f"must be a number {what} (got {value!r})")
+
+
+def _check_retry_delays(s: Settings) -> None:
+    """Every delay of the retry policy is finite and at most ``MAX_RETRY_DELAY``."""
+    if s.retry_backoff > MAX_RETRY_BACKOFF:
+        raise ConfigError(
+            "retry_backoff", f"must be at most {MAX_RETRY_BACKOFF:g} (got {s.retry_backoff!r})"
+        )
+    if s.retry_interval > MAX_RETRY_DELAY:
+        raise ConfigError(
+            "retry_interval",
+            f"must be at most {MAX_RETRY_DELAY:g} s, 7 days (got {s.retry_interval!r})",
+        )
+    retries = s.max_attempts - 1
+    if s.retry_interval == 0 or retries < 2 or s.retry_backoff <= 1:
+        return
+    # log form: the delay itself may not fit in a float
+    longest = math.log10(s.retry_interval) + (retries - 1) * math.log10(s.retry_backoff)
+    if longest > math.log10(MAX_RETRY_DELAY) + 1e-9:
+        raise ConfigError(
+            "retry_backoff",
+            f"the last retry would wait retry_interval * retry_backoff ** {retries - 1} = "
+            f"10^{longest:.1f} s, more than {MAX_RETRY_DELAY:g} s (7 days): lower "
+            "retry_backoff, retry_interval or retry_attempts",
+        )
 
 
 def _check_url(name: str, value: str | None) -> None:

@@ -30,7 +30,7 @@ _KINDS = {
     "time_scale": "float", "retry_interval": "float", "retry_backoff": "float",
     "timeout": "float", "drain_timeout": "float", "moderation": "bool",
     "postback_url": "str?", "mo_postback_url": "str?", "token": "str?", "public_url": "str?",
-    "scenarios": "list",
+    "scenarios": "list", "keep_postbacks": "int", "keep_days": "float",
 }  # fmt: skip
 
 

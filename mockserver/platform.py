@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 from mockserver.config import Settings, check_url
 from mockserver.engine.clock import Clock, RealClock, VirtualClock
 from mockserver.engine.dispatcher import Dispatcher
+from mockserver.engine.health import Health, Snapshot
 from mockserver.engine.jobs import NewPostback
 from mockserver.engine.listeners import Listeners
 from mockserver.engine.prepare import Options, new_postback
@@ -40,7 +41,8 @@ class MockPlatform:
     this process (``delivery="thread"``), or in a child process on the same SQLite file
     (``delivery="process"``, what ``mockserver serve`` uses; see ``engine/remote.py``).
     ``recover=False`` leaves postbacks that were in flight alone (the delivery process when
-    its parent has recovered them); ``on_events`` receives every batch of events.
+    its parent has recovered them); ``on_events`` receives every batch of events and
+    ``on_health`` every change of the engine's faults (see ``health``).
     """
 
     def __init__(
@@ -52,6 +54,7 @@ class MockPlatform:
         delivery: str = "thread",
         recover: bool = True,
         on_events: Callable[[list[Event]], None] | None = None,
+        on_health: Callable[[Snapshot], None] | None = None,
     ) -> None:
         self._settings = settings or Settings()
         s = self._settings
@@ -61,11 +64,14 @@ class MockPlatform:
         check_delivery(delivery, clock.virtual, s)
         self.clock: Clock = clock
         self.store = Store(s.data_dir)
+        self._health = Health(on_health)
         self._on_events = on_events
         self.timeline = Timeline(self.store, clock, lambda: self._settings)
         self._listeners = Listeners(self.set_events)
-        self.dispatcher = Dispatcher(lambda: self._settings, clock, transport)
+        self.dispatcher = Dispatcher(lambda: self._settings, clock, transport, self._health)
         self.recovered = self.store.recover(clock.now()) if recover else (0, 0)
+        if delivery != "process":  # the process that delivers prunes (the child, there)
+            self.store.set_retention(self._retention)
         self.inbox = Inbox(self, self.publish)
         self._scenarios = ScenarioService(self)
         self._closed = False
@@ -75,11 +81,23 @@ class MockPlatform:
         if isinstance(clock, VirtualClock):
             self._virtual = VirtualRunner(self.timeline, self.dispatcher, clock, self._publish)
         elif delivery == "process":
-            self._remote = DeliveryProcess(s, self._publish)
+            self._remote = DeliveryProcess(s, self._publish, self._health)
             self._remote.start()
         else:
-            self._real = RealRunner(self.timeline, self.dispatcher, self._publish)
+            self._real = RealRunner(self.timeline, self.dispatcher, self._publish, self._health)
             self._real.start(s.workers)
+
+    # -- health --
+
+    def health(self) -> dict[str, Any]:
+        """The delivery engine's state: ``{"status": "ok"}``, or ``{"status": "degraded",
+        "reason": ..., "since": epoch s, "faults": {part: reason}}`` while a part of it (the
+        scheduler, a delivery worker, the delivery process) has failed and not yet recovered."""
+        return self._health.report()
+
+    def _retention(self) -> tuple[int, float, float]:
+        s = self._settings
+        return s.keep_postbacks, s.keep_days * 86400.0, self.clock.now()
 
     # -- settings --
 

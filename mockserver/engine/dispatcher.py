@@ -8,17 +8,23 @@ that the timeline retries per the policy in ``Settings``.
 from __future__ import annotations
 
 import http.client
+import logging
 import time
 from collections.abc import Callable
 
 from mockserver.config import Settings
 from mockserver.engine.clock import Clock
+from mockserver.engine.health import Health
 from mockserver.engine.jobs import Attempt, Job
 from mockserver.engine.pool import WorkerPool
 from mockserver.engine.transport import HttpTransport, Response, Transport
 
 __all__ = ["Dispatcher", "HttpTransport", "Response", "Transport"]
 
+log = logging.getLogger("mockserver.engine")
+#: Sent with every attempt of a postback that may have reached the receiver before (re-sent
+#: after a crash or kill -9): receivers may use it to de-duplicate, or ignore it.
+DUPLICATE_HEADER = "X-Mockserver-Possible-Duplicate"
 NO_URL = "no postback URL configured: set postback_url (or mo_postback_url for MO postbacks)"
 
 
@@ -30,12 +36,14 @@ class Dispatcher:
         settings: Callable[[], Settings],
         clock: Clock,
         transport: Transport | None = None,
+        health: Health | None = None,
     ) -> None:
         self._settings = settings
         self._clock = clock
         self.transport: Transport = transport or HttpTransport()
+        self.health = health or Health()
         self._on_done: Callable[[Attempt], None] | None = None
-        self._pool: WorkerPool[Job] = WorkerPool(self._deliver)
+        self._pool: WorkerPool[Job] = WorkerPool(self._deliver, on_error=self._worker_failed)
 
     # -- one attempt --
 
@@ -43,6 +51,8 @@ class Dispatcher:
         settings = self._settings()
         url = job.url or settings.url_for(job.origin.endswith("_MO"))
         headers = {"Content-Type": job.content_type, "Content-Length": str(len(job.body))}
+        if job.possible_duplicate:
+            headers[DUPLICATE_HEADER] = "1"
         result = Attempt(
             postback_id=job.id,
             number=job.number,
@@ -60,15 +70,26 @@ class Dispatcher:
             return result
         started = time.perf_counter()
         try:
-            response = self.transport.send(url, job.body, headers, settings.timeout)
+            self._send(result, url, job, settings)
+        except Exception as exc:  # a fault of the engine, not of the receiver: logged, reported
+            log.exception("delivery of postback %s failed inside the engine", job.id)
+            self.health.fault("delivery worker", exc)
+            result.ok = False
+            result.error = f"engine error: {type(exc).__name__}: {exc}"
+        else:
+            self.health.clear("delivery worker")
+        result.latency = time.perf_counter() - started
+        return result
+
+    def _send(self, result: Attempt, url: str, job: Job, settings: Settings) -> None:
+        try:
+            response = self.transport.send(url, job.body, result.request_headers, settings.timeout)
         except TimeoutError as exc:
             result.error = f"timeout after {settings.timeout:g} s ({exc or 'no answer'})"
         except (OSError, http.client.HTTPException, ValueError) as exc:
             result.error = f"{type(exc).__name__}: {exc}"
         else:
             _fill(result, response, settings.success)
-        result.latency = time.perf_counter() - started
-        return result
 
     # -- worker pool --
 
@@ -103,6 +124,12 @@ class Dispatcher:
     def close(self) -> None:
         self.transport.close()
 
+    def _worker_failed(self, job: Job, exc: Exception) -> None:
+        """Last resort (the pool logged it): the job's attempt ends with the error."""
+        self.health.fault("delivery worker", exc)
+        if self._on_done is not None:
+            self._on_done(_engine_failure(job, exc, self._clock.now()))
+
     def _deliver(self, job: Job) -> None:
         result = self.attempt(job)
         if self._on_done is not None:
@@ -120,3 +147,12 @@ def _fill(result: Attempt, response: Response, success: str) -> None:
         result.ok = response.status == 200
     if not result.ok:
         result.error = f"HTTP {response.status} (success is {success})"
+
+
+def _engine_failure(job: Job, exc: Exception, now: float) -> Attempt:
+    return Attempt(
+        postback_id=job.id, number=job.number, due=job.due, started=now, url=job.url,
+        request_headers={}, ok=False, error=f"engine error: {type(exc).__name__}: {exc}",
+        possible_duplicate=job.possible_duplicate, message_key=job.message_key,
+        generation=job.generation,
+    )  # fmt: skip

@@ -10,6 +10,7 @@ worker idle for ``SHRINK_AFTER`` seconds ends, down to ``FIRST_WORKERS``.
 
 from __future__ import annotations
 
+import logging
 import queue
 import threading
 import time
@@ -20,13 +21,22 @@ FIRST_WORKERS = 2
 GROW_AFTER = 0.05
 SHRINK_AFTER = 30.0
 T = TypeVar("T")
+log = logging.getLogger("mockserver.engine")
 
 
 class WorkerPool(Generic[T]):
-    """Runs ``work(item)`` for every submitted item on a worker thread."""
+    """Runs ``work(item)`` for every submitted item on a worker thread. Supervised: when
+    ``work`` raises, the traceback is logged, ``on_error(item, exc)`` is called and the worker
+    goes on with the next item; a watcher that fails is logged and goes on too."""
 
-    def __init__(self, work: Callable[[T], None], name: str = "mockserver-worker") -> None:
+    def __init__(
+        self,
+        work: Callable[[T], None],
+        name: str = "mockserver-worker",
+        on_error: Callable[[T, Exception], None] | None = None,
+    ) -> None:
         self._work = work
+        self._on_error = on_error
         self._name = name
         self._queue: queue.SimpleQueue[T | None] = queue.SimpleQueue()
         self._started: dict[threading.Thread, float] = {}  # worker -> its attempt began (0: idle)
@@ -109,6 +119,8 @@ class WorkerPool(Generic[T]):
             self._started[me] = time.monotonic()
             try:
                 self._work(item)
+            except Exception as exc:
+                self._failed(item, exc)
             finally:
                 self._started[me] = 0.0
                 with self._lock:
@@ -117,6 +129,15 @@ class WorkerPool(Generic[T]):
                         self._lock.notify_all()
         with self._lock:
             self._started.pop(me, None)
+
+    def _failed(self, item: T, exc: Exception) -> None:
+        log.error("%s failed on an item; it goes on", threading.current_thread().name,
+                  exc_info=exc)  # fmt: skip
+        if self._on_error is not None:
+            try:
+                self._on_error(item, exc)
+            except Exception:
+                log.exception("the pool's error handler failed")
 
     def _next(self, me: threading.Thread) -> T | None:
         """The next item; None when told to stop, or after ``SHRINK_AFTER`` idle seconds
@@ -130,6 +151,14 @@ class WorkerPool(Generic[T]):
                         return None
 
     def _watch(self) -> None:
+        while not self._stopping:
+            try:
+                self._watch_loop()
+            except Exception:
+                log.exception("the pool's watcher failed; it goes on")
+                time.sleep(GROW_AFTER)
+
+    def _watch_loop(self) -> None:
         while True:
             with self._watch_cv:
                 while not self._stopping and self._queue.empty():

@@ -12,10 +12,19 @@ by the parent. Messages are pickled tuples on one socket pair:
 
 - parent -> child: ``("start", settings, recover)`` first, then ``("due", time)``,
   ``("configure", changes)``, ``("events", on)``, ``("call", seq, name, args)``
-- child -> parent: ``("ready",)``, ``("events", [event, ...])``, ``("reply", seq, ok, value)``
+- child -> parent: ``("ready",)``, ``("events", [event, ...])``, ``("reply", seq, ok, value)``,
+  ``("health", {part: reason})`` (the child engine's faults, whenever they change)
 
-If the child dies, the parent starts another, which re-sends what was in flight as possible
-duplicates (the same recovery as after a kill -9). If the parent dies, the child drains for
+The child dies with its parent: on Linux the kernel sends it SIGKILL when the parent dies
+(``PR_SET_PDEATHSIG``; the child is started from a thread that lives as long as the parent
+needs it, since the kernel ties the signal to the thread that forked); elsewhere, and as a
+fallback, the child exits at once when its socket to the parent closes or its parent process
+changes. It never sends beside the next server's delivery process: what it had in flight is
+re-sent once, as possible duplicates, by the next start.
+
+If the child dies, the parent reports it in ``health`` and starts another (again and again,
+with a pause, until one runs), which re-sends what was in flight as possible duplicates (the
+same recovery as after a kill -9). If the parent dies, the child drains for
 ``drain_timeout`` and exits.
 """
 
@@ -29,11 +38,13 @@ import sys
 import threading
 import time
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from multiprocessing.connection import Connection
 from pathlib import Path
 from typing import Any
 
 from mockserver.config import Settings
+from mockserver.engine.health import Health
 
 log = logging.getLogger(__name__)
 Publish = Callable[[list[dict[str, Any]]], None]
@@ -41,6 +52,10 @@ CHILD_MODULE = "mockserver.deliverer"
 START_TIMEOUT = 60.0
 #: A child that dies sooner than this after starting is restarted only after this long.
 RESTART_BACKOFF = 1.0
+#: A child that cannot be started is tried again after this long, for ever.
+RETRY_START = 5.0
+#: The parent's name, in ``health``, for the delivery process and (with a slash) its parts.
+PART = "delivery process"
 
 
 DELIVERY_MODES = ("thread", "process")
@@ -73,9 +88,10 @@ class _Call:
 class DeliveryProcess:
     """Starts, talks to, restarts and stops the child that delivers postbacks."""
 
-    def __init__(self, settings: Settings, publish: Publish) -> None:
+    def __init__(self, settings: Settings, publish: Publish, health: Health | None = None) -> None:
         self._settings = settings
         self._publish = publish
+        self.health = health or Health()
         self._send_lock = threading.Lock()
         self._calls: dict[int, _Call] = {}
         self._seq = 0
@@ -84,6 +100,8 @@ class DeliveryProcess:
         self._conn: Connection | None = None
         self._proc: subprocess.Popen[bytes] | None = None
         self._reader: threading.Thread | None = None
+        # one long-lived thread forks every child (see the module's docstring)
+        self._spawner = ThreadPoolExecutor(1, thread_name_prefix="mockserver-delivery-spawner")
 
     @property
     def pid(self) -> int | None:
@@ -95,11 +113,14 @@ class DeliveryProcess:
         env = dict(os.environ)
         package_root = str(Path(__file__).resolve().parents[2])
         env["PYTHONPATH"] = os.pathsep.join(p for p in (package_root, env.get("PYTHONPATH")) if p)
-        command = [sys.executable, "-m", CHILD_MODULE, str(theirs.fileno())]
-        self._proc = subprocess.Popen(
-            command, pass_fds=(theirs.fileno(),), env=env, start_new_session=True
-        )
-        theirs.close()
+        command = [sys.executable, "-m", CHILD_MODULE, str(theirs.fileno()), str(os.getpid())]
+        try:
+            self._proc = self._spawner.submit(
+                subprocess.Popen, command, pass_fds=(theirs.fileno(),), env=env,
+                start_new_session=True,
+            ).result()  # fmt: skip
+        finally:
+            theirs.close()
         conn = Connection(ours.detach())
         with self._send_lock:  # "start" first, before any other thread can send
             conn.send(("start", self._settings, recover))
@@ -176,6 +197,8 @@ class DeliveryProcess:
             kind = message[0]
             if kind == "events":
                 self._publish(message[1])
+            elif kind == "health":
+                self.health.replace(PART + "/", message[1])
             elif kind == "reply":
                 _, seq, ok, value = message
                 call = self._calls.get(seq)
@@ -192,17 +215,24 @@ class DeliveryProcess:
             return
         code = self._proc.wait() if self._proc is not None else None
         log.error("the delivery process exited (code %s); starting another", code)
+        self.health.replace(PART + "/", {})
+        self.health.fault(PART, f"exited with code {code}; restarting")
         if time.monotonic() - started < RESTART_BACKOFF:
             time.sleep(RESTART_BACKOFF)  # a child that cannot run must not spin
         with self._send_lock:
             if self._conn is not None:
                 self._conn.close()
             self._conn = None
-        if not self._closing:
+        while not self._closing:
             try:
                 self.start(recover=True)
-            except DeliveryProcessError:
-                log.exception("the delivery process could not be restarted")
+            except (DeliveryProcessError, OSError) as exc:
+                log.exception("the delivery process could not be restarted; trying again")
+                self.health.fault(PART, f"could not be restarted ({exc}); trying again")
+                time.sleep(RETRY_START)
+            else:
+                self.health.clear(PART)
+                return
 
     # -- stopping --
 
@@ -224,4 +254,5 @@ class DeliveryProcess:
             self._conn.close()
         if self._reader is not None and self._reader is not threading.current_thread():
             self._reader.join(timeout=5.0)
+        self._spawner.shutdown(wait=False)
         return drained

@@ -10,6 +10,7 @@ platform time does not move meanwhile).
 
 from __future__ import annotations
 
+import logging
 import math
 import threading
 import time
@@ -19,9 +20,11 @@ from typing import Any
 
 from mockserver.engine.clock import VirtualClock
 from mockserver.engine.dispatcher import Dispatcher
+from mockserver.engine.health import Health
 from mockserver.engine.jobs import Attempt, Job
 from mockserver.engine.timeline import Timeline
 
+log = logging.getLogger("mockserver.engine")
 Publish = Callable[[list[dict[str, Any]]], None]
 #: At most this many attempts per worker are claimed (``sending``) and not yet recorded: due
 #: postbacks wait in the store, not in memory. After a kill -9 every ``sending`` row is sent
@@ -30,13 +33,26 @@ Publish = Callable[[list[dict[str, Any]]], None]
 WINDOW_PER_WORKER = 16
 #: Due postbacks held in memory behind a busy message, at most (then claiming pauses).
 MAX_HELD = 10_000
+#: After a failed step the scheduler waits this long (doubling per failure in a row, at most
+#: ``MAX_PAUSE``) before it tries again: a fault that persists (a full disk) must not spin.
+FIRST_PAUSE = 0.05
+MAX_PAUSE = 30.0
 
 
 class RealRunner:
-    def __init__(self, timeline: Timeline, dispatcher: Dispatcher, publish: Publish) -> None:
+    def __init__(
+        self,
+        timeline: Timeline,
+        dispatcher: Dispatcher,
+        publish: Publish,
+        health: Health | None = None,
+    ) -> None:
         self.timeline = timeline
         self.dispatcher = dispatcher
         self._publish = publish
+        self.health = health or Health()
+        self._flying: dict[int, Job] = {}  # submitted, not finished: postback id -> job
+        self._dirty = False  # the in-memory state must be rebuilt from the store
         self._cv = threading.Condition()
         self._done: list[Attempt] = []
         self._wake_at = 0.0
@@ -101,21 +117,65 @@ class RealRunner:
 
     def _on_done(self, attempt: Attempt) -> None:
         with self._cv:
+            self._flying.pop(attempt.postback_id, None)
             self._done.append(attempt)
             # wake the scheduler per batch, or at once when the workers are about to run dry
             if len(self._done) >= self._batch or self.dispatcher.backlog() == 0:
                 self._cv.notify()
 
     def _loop(self) -> None:
+        """Supervised: a step that raises is logged with its traceback and reported to
+        ``health``; the attempts it held are kept, the in-memory state is rebuilt from the
+        store and the step tried again after a pause; the fault clears on the next good step."""
+        failures = 0
         while True:
-            with self._cv:
-                self._wait()
-                done, self._done = self._done, []
-                claiming, stopping = self._claiming, self._stopping
-                self._min_new = math.inf
-            self._step(done, claiming)
+            done: list[Attempt] = []
+            stopping = False
+            try:
+                if self._dirty:
+                    self._rebuild()
+                with self._cv:
+                    self._wait()
+                    done, self._done = self._done, []
+                    claiming, stopping = self._claiming, self._stopping
+                    self._min_new = math.inf
+                self._step(done, claiming)
+            except Exception as exc:
+                failures += 1
+                self._failed(exc, done, failures)
+                if stopping and failures >= 3:
+                    return
+                continue
+            if failures:
+                failures = 0
+                self.health.clear("scheduler")
             if stopping:
                 return
+
+    def _failed(self, exc: Exception, done: list[Attempt], failures: int) -> None:
+        log.error("the scheduler failed (%d in a row); it rebuilds its state from the store "
+                  "and goes on", failures, exc_info=exc)  # fmt: skip
+        self.health.fault("scheduler", exc)
+        with self._cv:
+            self._done[:0] = done  # recorded by the next step
+            self._dirty = True
+            self._cv.wait(min(FIRST_PAUSE * 2 ** (failures - 1), MAX_PAUSE))
+
+    def _rebuild(self) -> None:
+        """Forget what the failed step left in memory: attempts running or done stay as they
+        are (their outcome is recorded by the next step); every other claimed postback is
+        scheduled again (none of them reached a worker)."""
+        with self._cv:
+            finished = list(self._done)
+            flying = dict(self._flying)
+        keep = {a.postback_id for a in finished} | set(flying)
+        busy = {a.message_key for a in finished} | {j.message_key for j in flying.values()}
+        store = self.timeline.store
+        with store.lock:
+            with store.transaction():
+                self.timeline.forget({key for key in busy if key is not None}, keep)
+            self._unrecorded = len(keep)
+            self._dirty = False
 
     def _wait(self) -> None:
         while not (self._done or self._stopping):
@@ -137,6 +197,7 @@ class RealRunner:
                     self._unrecorded += len(claimed)
                     jobs += claimed
             for job in jobs:  # only after the commit: 'sending' is on disk before the wire
+                self._flying[job.id] = job
                 self.dispatcher.submit(job)
             blocked = self._unrecorded >= self._window or self.timeline.held >= MAX_HELD
             next_due = None if blocked or not claiming else store.next_due()

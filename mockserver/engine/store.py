@@ -2,16 +2,23 @@
 
 One connection shared by the threads of one process behind a re-entrant lock (so that
 ``:memory:`` works too); WAL journal, ``synchronous=NORMAL``: a committed row survives the
-process being killed. Due postbacks are found through a partial index on ``due``, so a
-million scheduled postbacks stay on disk, not in Python memory.
+process being killed. A maintenance thread keeps the files bounded: it checkpoints the WAL
+(passively every ``CHECKPOINT_EVERY`` s, and with ``TRUNCATE``, writers of both processes
+held on the file lock, as soon as the WAL outgrows ``max(WAL_FLOOR, database file)``, since
+passive checkpoints never catch up under a steady load), and prunes finished postbacks per
+the retention (``set_retention``) in batches of ``PRUNE_BATCH``. Due postbacks are found
+through a partial index on ``due``, so a million scheduled postbacks stay on disk, not in
+Python memory.
 """
 
 from __future__ import annotations
 
 import json
+import logging
 import os
 import sqlite3
 import threading
+import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
@@ -27,6 +34,15 @@ from mockserver.engine.schema import migrate
 
 DB_NAME = "mockserver.sqlite3"
 CHECKPOINT_EVERY = 0.5  # seconds
+WAL_CHECK_EVERY = 0.1  # seconds: how often the WAL's size is looked at
+WAL_FLOOR = 1 << 20  # bytes: a smaller WAL is never forced
+PRUNE_EVERY = 2.0  # seconds between two rounds of pruning
+PRUNE_BATCH = 500  # postbacks deleted per transaction (writers wait at most that long)
+PRUNE_ROUNDS = 10  # batches per round at most
+FINAL = "('delivered', 'failed', 'cancelled')"
+log = logging.getLogger("mockserver.engine")
+#: () -> (keep_postbacks, keep_seconds, now): 0 turns a cap off.
+Retention = Callable[[], tuple[int, float, float]]
 _DUE_SQL = (
     "SELECT id, due, message_key, origin, url, content_type, body, attempts, possible_duplicate"
     " FROM postbacks WHERE state = 'scheduled' AND due <= ? ORDER BY due, id LIMIT ?"
@@ -78,35 +94,121 @@ class Store:
         with self.lock:
             self.found_version = migrate(self._conn)
         self._stop = threading.Event()
+        self._retention: Retention | None = None
         self._checkpointer: threading.Thread | None = None
         if path != ":memory:":
             self._conn.execute("PRAGMA wal_autocheckpoint=0")
-            self._checkpointer = threading.Thread(
-                target=self._checkpoint_loop, name="mockserver-checkpoint", daemon=True
-            )
-            self._checkpointer.start()
+            self._conn.execute(f"PRAGMA journal_size_limit={WAL_FLOOR}")
+        self._checkpointer = threading.Thread(
+            target=self._maintain, name="mockserver-store-maintenance", daemon=True
+        )
+        self._checkpointer.start()
+
+    def set_retention(self, retention: Retention) -> None:
+        """Prune finished postbacks in the background per ``retention()`` (see ``prune``)."""
+        self._retention = retention
 
     def close(self) -> None:
         self._stop.set()
         if self._checkpointer is not None:
             self._checkpointer.join(timeout=5.0)
         with self.lock:
-            if self._checkpointer is not None:
+            if self.path != ":memory:":
                 self._conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
             self._conn.close()
             if self._file_lock is not None:
                 os.close(self._file_lock)
                 self._file_lock = None
 
-    def _checkpoint_loop(self) -> None:
-        """Copy the WAL into the database off the scheduler's path (a checkpoint with its
-        fsync inside a commit stalled due postbacks by several ms in bench/schedule.py)."""
-        conn = sqlite3.connect(self.path, isolation_level=None)
+    def _maintain(self) -> None:
+        """Checkpoints off the scheduler's path (a checkpoint with its fsync inside a commit
+        stalled due postbacks by several ms in bench/schedule.py), and pruning. Supervised:
+        a failure is logged and the loop goes on."""
+        conn = None if self.path == ":memory:" else sqlite3.connect(self.path, isolation_level=None)
+        if conn is not None:
+            conn.execute("PRAGMA busy_timeout=5000")
+        next_passive = next_prune = time.monotonic()
         try:
-            while not self._stop.wait(CHECKPOINT_EVERY):
-                conn.execute("PRAGMA wal_checkpoint(PASSIVE)")
+            while not self._stop.wait(WAL_CHECK_EVERY):
+                now = time.monotonic()
+                try:
+                    if conn is not None:
+                        self._checkpoint(conn, passive=now >= next_passive)
+                        next_passive = max(next_passive, now) + CHECKPOINT_EVERY * (
+                            now >= next_passive
+                        )
+                    if now >= next_prune and self._retention is not None:
+                        next_prune = now + PRUNE_EVERY
+                        self.prune(*self._retention())
+                except sqlite3.Error:
+                    log.exception("store maintenance failed; it goes on")
         finally:
-            conn.close()
+            if conn is not None:
+                conn.close()
+
+    def wal_size(self) -> int:
+        try:
+            return os.path.getsize(self.path + "-wal")
+        except OSError:
+            return 0
+
+    def _checkpoint(self, conn: sqlite3.Connection, passive: bool) -> None:
+        try:
+            db = os.path.getsize(self.path)
+        except OSError:
+            return
+        if self.wal_size() > max(WAL_FLOOR, db):
+            # writers of both processes wait on the file lock meanwhile (a lock of its own:
+            # flock excludes other open files, this process's writers' one included)
+            lock = os.open(self.path + ".lock", os.O_RDWR) if fcntl is not None else None
+            try:
+                if lock is not None:
+                    fcntl.flock(lock, fcntl.LOCK_EX)
+                conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+            finally:
+                if lock is not None:
+                    os.close(lock)  # releases the lock
+        elif passive:
+            conn.execute("PRAGMA wal_checkpoint(PASSIVE)")
+
+    def prune(self, keep: int, keep_seconds: float, now: float) -> int:
+        """Delete finished postbacks (with their attempts) beyond the newest ``keep`` or last
+        changed over ``keep_seconds`` before ``now`` (0: no such cap), at most
+        ``PRUNE_ROUNDS`` batches of ``PRUNE_BATCH``; never a postback not yet final."""
+        deleted = 0
+        for _ in range(PRUNE_ROUNDS):
+            with self.transaction() as conn:
+                ids = self._prunable(conn, keep, keep_seconds, now)
+                marks = ",".join("?" * len(ids))
+                conn.execute(f"DELETE FROM attempts WHERE postback_id IN ({marks})", ids)  # noqa: S608
+                conn.execute(f"DELETE FROM postbacks WHERE id IN ({marks})", ids)  # noqa: S608
+            deleted += len(ids)
+            if len(ids) < PRUNE_BATCH:
+                break
+        return deleted
+
+    def _prunable(
+        self, conn: sqlite3.Connection, keep: int, keep_seconds: float, now: float
+    ) -> list[int]:
+        caps, args = [], []
+        if keep:
+            row = conn.execute(
+                "SELECT id FROM postbacks ORDER BY id DESC LIMIT 1 OFFSET ?", (keep,)
+            ).fetchone()
+            if row is not None:
+                caps.append("id <= ?")
+                args.append(row[0])
+        if keep_seconds:
+            caps.append("updated < ?")
+            args.append(now - keep_seconds)
+        if not caps:
+            return []
+        rows = conn.execute(
+            f"SELECT id FROM postbacks WHERE state IN {FINAL} AND ({' OR '.join(caps)})"  # noqa: S608
+            " ORDER BY id LIMIT ?",
+            (*args, PRUNE_BATCH),
+        ).fetchall()
+        return [int(r[0]) for r in rows]
 
     @contextmanager
     def transaction(self) -> Iterator[sqlite3.Connection]:
@@ -214,6 +316,19 @@ class Store:
                 "WHERE id = ? AND state = 'sending'",
                 [(state, due, a.number, now, a.postback_id) for a, state, due in attempts],
             )
+
+    def unclaim(self, keep: set[int], now: float) -> int:
+        """Claimed postbacks (``sending``, ``queued``) other than ``keep`` become ``scheduled``
+        again, as they were before the claim (none of them was sent)."""
+        with self.transaction() as conn:
+            rows = conn.execute(
+                "SELECT id FROM postbacks WHERE state IN ('sending', 'queued')"
+            ).fetchall()
+            ids = [(now, i) for (i,) in rows if i not in keep]
+            conn.executemany(
+                "UPDATE postbacks SET state = 'scheduled', updated = ? WHERE id = ?", ids
+            )
+        return len(ids)
 
     def recover(self, now: float) -> tuple[int, int]:
         """After a restart: in-flight rows become due again as possible duplicates."""

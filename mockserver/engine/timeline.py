@@ -9,6 +9,7 @@ can see e.g. N102 before a retried N101, as on the real platform.
 
 from __future__ import annotations
 
+import logging
 import threading
 from collections import deque
 from collections.abc import Callable, Sequence
@@ -25,6 +26,7 @@ from mockserver.engine.store import Store
 #: platform.reset.
 Event = dict[str, Any]
 CLAIM_BATCH = 512
+log = logging.getLogger("mockserver.engine")
 
 
 class Timeline:
@@ -83,7 +85,7 @@ class Timeline:
             for a in attempts:
                 if a.generation != self.generation:
                     continue  # started before a reset
-                state, due = self._outcome(a, settings)
+                state, due = self._safe_outcome(a, settings)
                 records.append((a, state, due))
                 if a.message_key is not None:
                     nxt = self._release(a.message_key) if release else None
@@ -94,6 +96,18 @@ class Timeline:
         if self.events_on:
             self._emit([e for r in records for e in _attempt_events(*r, now)])
         return more
+
+    def _safe_outcome(self, a: Attempt, settings: Settings) -> tuple[str, float]:
+        """The retry policy's verdict; if it cannot be computed, the postback fails with the
+        error in its attempt log (one bad postback never stops the others)."""
+        try:
+            return self._outcome(a, settings)
+        except Exception as exc:
+            log.exception("postback %s: the retry policy failed; the postback fails", a.postback_id)
+            error = f"engine error: {type(exc).__name__}: {exc}; the postback failed"
+            a.error = f"{a.error}; {error}" if a.error else error
+            a.ok = False
+            return "failed", a.due
 
     def _outcome(self, a: Attempt, settings: Settings) -> tuple[str, float]:
         if a.ok:
@@ -112,6 +126,15 @@ class Timeline:
             return job
         self._busy.discard(key)
         return None
+
+    def forget(self, busy: set[str], keep: set[int]) -> None:
+        """Rebuild the in-memory state after a failure: only the messages in ``busy`` have an
+        attempt running; claimed postbacks (``sending``, ``queued``) other than ``keep`` are
+        scheduled again. Call inside a transaction."""
+        self._busy = set(busy)
+        self._held.clear()
+        self._held_count = 0
+        self.store.unclaim(keep, self.clock.now())
 
     def cancel(self, postback_id: int) -> bool:
         with self.store.lock:

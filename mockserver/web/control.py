@@ -37,10 +37,12 @@ def settings_view(settings: Settings) -> dict[str, Any]:
 
 
 @bp.get("/health")
-def health() -> Response:
+def health() -> tuple[Response, int]:
+    """200 ``ok``; 503 ``degraded`` (with the reason) while the delivery engine is not whole."""
     p = platform()
-    return jsonify({"status": "ok", "version": __version__, "clock": p.settings.clock,
-                    "now": p.now()})  # fmt: skip
+    state = p.health()
+    return jsonify({**state, "version": __version__, "clock": p.settings.clock,
+                    "now": p.now()}), 200 if state["status"] == "ok" else 503  # fmt: skip
 
 
 @bp.get("/clock")

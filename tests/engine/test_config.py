@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from mockserver.config import ConfigError, Settings
+from mockserver.config import MAX_RETRY_DELAY, ConfigError, Settings
 
 
 def test_defaults_follow_the_documented_policy():
@@ -48,6 +48,11 @@ def test_url_for():
         ({"retry_mode": "total", "retry_attempts": 0}, "retry_attempts", "1 to"),
         ({"seed": "abc"}, "seed", "integer"),
         ({"colour": "red"}, "colour", "unknown setting"),
+        ({"retry_interval": 0, "retry_backoff": 1e300}, "retry_backoff", "at most 10"),
+        ({"retry_interval": 1e9}, "retry_interval", "7 days"),
+        ({"retry_interval": float("inf")}, "retry_interval", "zero or more"),
+        ({"retry_backoff": float("nan")}, "retry_backoff", "more than zero"),
+        ({"retry_backoff": 10, "retry_attempts": 20}, "retry_backoff", "7 days"),
     ],
 )
 def test_validation_names_the_setting_and_the_fix(changes, setting, hint):
@@ -62,3 +67,11 @@ def test_replace_keeps_other_values_and_tuples_scenarios():
     assert s.postback_url == "http://a/x"
     assert s.scenarios == ("x", "y")
     assert s.as_dict()["time_scale"] == 0.1
+
+
+def test_every_retry_delay_the_policy_allows_is_finite_and_bounded():
+    """Issue 11 fault 1: the policy that killed the scheduler with an OverflowError."""
+    s = Settings(retry_interval=300, retry_backoff=10, retry_attempts=4)
+    assert [s.retry_delay(n) for n in (1, 2, 3, 4)] == [300, 3000, 30000, 300000]
+    assert s.retry_delay(10_000) == MAX_RETRY_DELAY  # never an OverflowError
+    assert Settings(retry_interval=0, retry_backoff=10).retry_delay(500) == 0

@@ -7,9 +7,13 @@ from pathlib import Path
 
 import pytest
 
+from mockserver.config import Settings
 from mockserver.engine.jobs import NewPostback
 from mockserver.engine.schema import SCHEMA_VERSION, SchemaError
 from mockserver.engine.store import Store, db_path
+from mockserver.platform import MockPlatform
+from tests.engine.conftest import sms
+from tests.live import wait_until
 
 
 def item(due: float, key: str = "T1") -> NewPostback:
@@ -110,3 +114,39 @@ def test_after_commit_waits_for_the_outermost_commit() -> None:
         pass
     assert calls == ["outside", "nested"]  # never, after a rollback
     store.close()
+
+
+def test_prune_keeps_the_newest_and_never_an_unfinished_postback():
+    """Issue 11 fault 4: retention caps count and age, in bounded batches."""
+    store = Store(":memory:")
+    try:
+        ids = store.insert_postbacks([item(0.0, f"T{n}") for n in range(10)], now=100.0)
+        for state, chosen in (("delivered", ids[:6]), ("sending", ids[6:7]), ("failed", ids[7:])):
+            store.set_state(chosen, state, now=100.0)
+        store.set_state(ids[:1], "scheduled", now=100.0)  # a retry still waiting
+        store.execute(
+            "INSERT INTO attempts (postback_id, number, due, started, request_headers, ok)"
+            " VALUES (?, 1, 0, 0, '{}', 1)",
+            (ids[2],),
+        )
+        assert store.prune(keep=3, keep_seconds=0, now=200.0) == 5  # ids[1..5]; not ids[0]
+        kept = [r["id"] for r in store.execute("SELECT id FROM postbacks ORDER BY id")]
+        assert kept == [ids[0], *ids[6:]]
+        assert store.execute("SELECT COUNT(*) AS n FROM attempts") == [{"n": 0}]
+        assert store.prune(keep=3, keep_seconds=0, now=200.0) == 0
+        assert store.prune(keep=0, keep_seconds=50, now=200.0) == 3  # ids 7..9: failed, old
+        kept = [r["id"] for r in store.execute("SELECT id FROM postbacks ORDER BY id")]
+        assert kept == [ids[0], ids[6]]  # scheduled and sending stay, however old
+        assert store.prune(keep=0, keep_seconds=0, now=1e12) == 0  # both caps off
+    finally:
+        store.close()
+
+
+def test_the_platform_prunes_in_the_background(tmp_path: Path):
+    settings = Settings(clock="virtual", data_dir=str(tmp_path), keep_postbacks=5)
+    with MockPlatform(settings) as platform:
+        for n in range(12):
+            platform.schedule(sms(f"T{n}"), body=b"x")
+        platform.run_until_idle()  # no URL: every attempt fails, then the postback fails
+        wait_until(lambda: len(platform.postbacks()) == 5, what="pruning to 5")
+        assert all(row["state"] == "failed" for row in platform.postbacks())
