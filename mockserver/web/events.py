@@ -34,10 +34,10 @@ def events() -> Response:
     since_raw = request.args.get("since") or request.headers.get("Last-Event-ID")
     since = None
     if since_raw is not None:
-        try:
-            since = int(since_raw)
-        except ValueError:
-            raise ApiError(400, "invalid_field", "since must be an event number", "since") from None
+        text = since_raw.strip()
+        if not (text.isascii() and text.isdigit() and len(text) <= 19):
+            raise ApiError(400, "invalid_field", "since must be an event number", "since")
+        since = int(text)
     prefixes = tuple(p for p in request.args.get("types", "").split(",") if p)
     limit = query_int("limit", 0, 0, 1_000_000)
     idle = float(query_int("timeout", 0, 0, 86_400))
