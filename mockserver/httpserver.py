@@ -9,26 +9,46 @@ exhaust.
 - ``header_timeout``: a request whose headers are not complete that long after its first
   byte is dropped (a client trickling a byte now and then is never idle; waitress has no
   such limit of its own);
+- waitress's own errors (a request it cannot parse) are JSON, as the API's are;
 - the thread pool (``--threads``) serves requests; an open event stream holds one thread, so
   streams are capped at half of them (``web/events.py`` answers 503 over the cap).
 """
 
 from __future__ import annotations
 
+import json
 import time
 from typing import Any
 
 from waitress.adjustments import Adjustments
 from waitress.channel import HTTPChannel
 from waitress.server import MultiSocketServer, TcpWSGIServer
-from waitress.task import ThreadedTaskDispatcher
+from waitress.task import ErrorTask, ThreadedTaskDispatcher
 
 from mockserver.config import Settings
+from mockserver.web.api import error_payload
+
+
+class JsonErrorTask(ErrorTask):  # type: ignore[misc]
+    """Waitress's own answer to a request it cannot parse (a bad header, a body over its
+    limits), as the API's JSON error instead of plain text."""
+
+    def execute(self) -> None:
+        error = self.request.error
+        code = str(error.reason).lower().replace(" ", "_")
+        message = f"{error.body}: the request is not valid HTTP/1.1"
+        body = (json.dumps(error_payload(code, message)) + "\n").encode()
+        self.status = f"{error.code} {error.reason}"
+        self.response_headers.append(("Content-Type", "application/json"))
+        self.set_close_on_finish()
+        self.content_length = len(body)
+        self.write(body)
 
 
 class HeaderTimedChannel(HTTPChannel):  # type: ignore[misc]
     """A connection that remembers when the request it is reading began."""
 
+    error_task_class = JsonErrorTask
     header_started: float | None = None
 
     def received(self, data: bytes) -> bool:

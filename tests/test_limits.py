@@ -7,6 +7,7 @@ is closed (generous socket timeouts bound every wait).
 from __future__ import annotations
 
 import contextlib
+import json
 import socket
 from collections.abc import Iterator
 
@@ -104,3 +105,17 @@ def test_idle_connections_are_closed() -> None:
             assert _closed_by_server(sock)
     finally:
         live.stop()
+
+
+def test_a_request_waitress_cannot_parse_gets_a_json_error(server: LiveServer) -> None:
+    with idle_sockets(server, 1) as (sock,):
+        sock.sendall(b"POST /mock/api/v1/reset HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Bad\x7f: 1\r\n\r\n")
+        reply = b""
+        while chunk := sock.recv(4096):
+            reply += chunk
+    head, _, body = reply.partition(b"\r\n\r\n")
+    assert head.split(b" ", 2)[1] == b"400"
+    assert b"Content-Type: application/json" in head
+    error = json.loads(body)["error"]
+    assert error["code"] == "bad_request"
+    assert "header" in error["message"].lower()
