@@ -13,14 +13,17 @@ from mockserver.config import Settings
 from mockserver.events import EventHub
 from mockserver.platform import MockPlatform
 from mockserver.web import control, events, inbox, log, media, openapi, runs, status
-from mockserver.web.api import TOKEN_COOKIE, error_response, install_error_handlers, token_ok
+from mockserver.web.api import (
+    TOKEN_COOKIE,
+    StoreIdConverter,
+    error_response,
+    install_error_handlers,
+    token_ok,
+)
+from mockserver.web.guard import OPEN_PATHS, OPEN_PREFIXES, refusal
 from mockserver.web.lane import FastLane
 
 MAX_BODY = 1024 * 1024
-#: Paths that never need the token (a container healthcheck cannot hold it).
-OPEN_PATHS = ("/mock/api/v1/health",)
-#: Path prefixes that never need it: the content URLs handed to the receiver in postbacks.
-OPEN_PREFIXES = ("/mock/media/",)
 
 
 def create_app(
@@ -40,9 +43,11 @@ def create_app(
     app.json.sort_keys = False  # type: ignore[attr-defined]
     hub = EventHub(max_streams=max_streams)
     platform.subscribe(hub.publish)
+    app.url_map.converters["int"] = StoreIdConverter  # before any route uses it
     app.extensions["mockserver"] = platform
     app.extensions["mockserver.events"] = hub
     install_error_handlers(app)
+    app.before_request(_check_site)
     app.before_request(_check_token)
     for module in (status, control, log, inbox, runs, events, openapi, media):
         app.register_blueprint(module.bp)
@@ -50,6 +55,15 @@ def create_app(
         routes = {("POST", inbox.SMS_MO_PATH): inbox.inject_sms}
         app.wsgi_app = FastLane(app, routes)  # type: ignore[method-assign]
     return app
+
+
+def _check_site() -> Response | None:
+    """Host and Origin checks (``web/guard.py``): DNS rebinding and cross-site requests."""
+    platform: MockPlatform = current_app.extensions["mockserver"]
+    error = refusal(platform.settings, request.environ)
+    if error is None:
+        return None
+    return error_response(error.status, error.code, error.message, error.field)
 
 
 def _check_token() -> Response | None:

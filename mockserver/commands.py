@@ -37,6 +37,13 @@ HELP = {
     "(media files) [http://HOST:PORT].",
     "workers": "Delivery threads [8].",
     "drain_timeout": "Seconds in-flight postbacks may finish at shutdown [15].",
+    "allowed_hosts": "More names this server answers to, comma-separated (Host header; "
+    "'.example.test' for a domain and its subdomains, '*' for any) [loopback, --host, "
+    "--public-url's host].",
+    "connection_limit": "Open connections the server accepts at once [1000].",
+    "idle_timeout": "Seconds an idle connection stays open [120].",
+    "header_timeout": "Seconds a client has to send a request's headers [15].",
+    "heartbeat": "Seconds between keep-alive comments on idle event streams [15].",
 }
 
 

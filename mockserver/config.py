@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import dataclasses
 import math
+import re
 from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlsplit
@@ -23,6 +24,8 @@ SUCCESS_MODES = ("200", "2xx")
 #: number the engine can compute and schedule, or the setting is refused.
 MAX_RETRY_DELAY = 7 * 24 * 3600.0
 MAX_RETRY_BACKOFF = 10.0
+#: an entry of allowed_hosts: a name, an address (IPv6 with or without brackets), a ".domain"
+_HOST = re.compile(r"\*|\.?[A-Za-z0-9_.-]{1,253}|\[?[0-9A-Fa-f:.]{2,45}\]?")
 
 
 class ConfigError(ValueError):
@@ -76,10 +79,17 @@ class Settings:
     drain_timeout: float = 15.0
     keep_postbacks: int = 100_000
     keep_days: float = 7.0
+    allowed_hosts: tuple[str, ...] = field(default_factory=tuple)
+    connection_limit: int = 1000
+    idle_timeout: int = 120
+    header_timeout: int = 15
+    heartbeat: float = 15.0
 
     def __post_init__(self) -> None:
         if not isinstance(self.scenarios, tuple):
             object.__setattr__(self, "scenarios", tuple(self.scenarios))
+        if not isinstance(self.allowed_hosts, tuple):
+            object.__setattr__(self, "allowed_hosts", tuple(self.allowed_hosts))
         validate(self)
 
     def replace(self, **changes: Any) -> Settings:
@@ -138,6 +148,11 @@ def validate(s: Settings) -> None:
     _check_int("port", s.port, 0, 65535)
     _check_int("retry_attempts", s.retry_attempts, 1 if s.retry_mode == "total" else 0, 1000)
     _check_int("workers", s.workers, 1, 512)
+    _check_int("connection_limit", s.connection_limit, 10, 100_000)
+    _check_int("idle_timeout", s.idle_timeout, 1, 86_400)
+    _check_int("header_timeout", s.header_timeout, 1, 3600)
+    _check_positive("heartbeat", s.heartbeat)
+    _check_hosts(s.allowed_hosts)
     _check_positive("time_scale", s.time_scale)
     _check_positive("timeout", s.timeout)
     _check_positive("retry_backoff", s.retry_backoff)
@@ -174,6 +189,17 @@ def _check_positive(name: str, value: object, *, allow_zero: bool = False) -> No
         return
     what = "zero or more" if allow_zero else "more than zero"
     raise ConfigError(name, f"must be a number {what} (got {value!r})")
+
+
+def _check_hosts(hosts: tuple[str, ...]) -> None:
+    for host in hosts:
+        if not isinstance(host, str) or not _HOST.fullmatch(host):
+            raise ConfigError(
+                "allowed_hosts",
+                f"{host!r} is not a host name; give names or addresses without scheme or port "
+                "(mockserver, 192.168.1.5, .example.test for a domain and its subdomains, "
+                "* for any)",
+            )
 
 
 def _check_retry_delays(s: Settings) -> None:

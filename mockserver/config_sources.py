@@ -30,7 +30,9 @@ _KINDS = {
     "time_scale": "float", "retry_interval": "float", "retry_backoff": "float",
     "timeout": "float", "drain_timeout": "float", "moderation": "bool",
     "postback_url": "str?", "mo_postback_url": "str?", "token": "str?", "public_url": "str?",
-    "scenarios": "list", "keep_postbacks": "int", "keep_days": "float",
+    "keep_postbacks": "int", "keep_days": "float",
+    "scenarios": "list", "allowed_hosts": "names", "connection_limit": "int",
+    "idle_timeout": "int", "header_timeout": "int", "heartbeat": "float",
 }  # fmt: skip
 
 
@@ -67,6 +69,12 @@ def _convert(kind: str, value: Any) -> Any:
         if isinstance(value, list | tuple) and all(isinstance(v, str) for v in value):
             return tuple(value)
         raise TypeError("expected a list of folders")
+    if kind == "names":
+        if isinstance(value, str):
+            return tuple(p for p in value.replace(",", " ").split() if p)
+        if isinstance(value, list | tuple) and all(isinstance(v, str) for v in value):
+            return tuple(value)
+        raise TypeError("expected host names separated by commas")
     if kind == "bool":
         if isinstance(value, bool):
             return value

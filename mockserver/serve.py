@@ -131,7 +131,7 @@ def serve(
     """Run until SIGINT/SIGTERM; in-flight postbacks drain for ``drain_timeout`` seconds."""
     import os as _os
 
-    import waitress
+    from mockserver.httpserver import create_server
 
     sys.setswitchinterval(float(_os.environ.get("MS_SWITCH", "0.005")))
 
@@ -145,9 +145,7 @@ def serve(
     app = create_app(platform=platform, max_streams=max(1, threads // 2))
     hub = app.extensions["mockserver.events"]
     try:
-        server = waitress.create_server(
-            app, host=settings.host, port=settings.port, threads=threads, ident="mockserver"
-        )
+        server = create_server(app, settings, threads)
     except OSError as exc:
         platform.close()
         raise ConfigError(

@@ -36,6 +36,7 @@ from mockserver.config import ConfigError, Settings
 from mockserver.config_sources import ENV_PREFIX, NOT_SETTINGS, load_settings, setting_names
 from mockserver.scenarios import Library, ScenarioValidationError
 from mockserver.serve import check_exposure
+from mockserver.web.guard import rule_for
 from tests.live import BannerProcess, LiveServer, wait_until
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -229,6 +230,9 @@ def test_every_compose_variable_is_a_real_setting_and_the_whole_thing_is_valid(
     assert settings.scenarios == ("/scenarios",)
     assert settings.postback_url == "http://receiver:5000/postbacks"
     check_exposure(settings, insecure=False)  # the token makes 0.0.0.0 acceptable
+    # the Host names the simulator is reached by: the published port, the compose service name
+    hosts = rule_for(settings)
+    assert all(hosts.allows(name) for name in ("127.0.0.1", "localhost", "mockserver"))
 
 
 def test_ports_are_published_on_loopback_and_match_the_listening_ports() -> None:

@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import hmac
 import json
+import math
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -14,6 +16,7 @@ from typing import Any
 from flask import Flask, Response, current_app, jsonify, request
 from werkzeug.exceptions import HTTPException
 from werkzeug.http import parse_cookie
+from werkzeug.routing import IntegerConverter, Map
 
 from mockserver.config import ConfigError, UrlError
 from mockserver.inbox import InboxError
@@ -84,11 +87,50 @@ def parse_json_object(
 
 def _loads(raw: bytes) -> Any:
     """What ``request.get_json(force=True, silent=True)`` gives: ``json.loads`` (bytes in
-    any UTF encoding), None for a body that is not JSON."""
+    any UTF encoding), None for a body that is not JSON; also None for what Python reads but
+    JSON has not (NaN, Infinity) and for nesting deeper than the parser's recursion limit."""
     try:
-        return json.loads(raw)
-    except ValueError:
+        return json.loads(raw, parse_constant=_no_constant)
+    except (ValueError, RecursionError):
         return None
+
+
+def _no_constant(name: str) -> Any:
+    raise ValueError(f"{name} is not JSON")
+
+
+#: Nesting allowed inside a body member (``vars: {"a": {"b": ...}}``).
+MAX_DEPTH = 32
+#: What SQLite stores as an integer.
+INT64 = (-(2**63), 2**63 - 1)
+_SURROGATE = re.compile(r"[\ud800-\udfff]")
+
+
+def check_value(name: str, value: Any, depth: int = 0) -> None:
+    """Refuse, naming the member, what JSON can carry but nothing downstream can hold: lone
+    surrogates (not text: cannot be encoded), integers beyond 64 bits, numbers too large for
+    a float (read as infinity), nesting deeper than MAX_DEPTH."""
+    if depth > MAX_DEPTH:
+        raise ApiError(400, "invalid_field", f"{name!r} is nested over {MAX_DEPTH} deep", name)
+    if isinstance(value, str):
+        if _SURROGATE.search(value):
+            message = f"{name!r} holds a lone UTF-16 surrogate, which is not text; send UTF-8"
+            raise ApiError(400, "invalid_field", message, name)
+    elif isinstance(value, bool):
+        return
+    elif isinstance(value, int):
+        if not INT64[0] <= value <= INT64[1]:
+            raise ApiError(400, "invalid_field", f"{name!r} is beyond a 64-bit integer", name)
+    elif isinstance(value, float):
+        if not math.isfinite(value):
+            raise ApiError(400, "invalid_field", f"{name!r} is too large a number", name)
+    elif isinstance(value, list):
+        for item in value:
+            check_value(name, item, depth + 1)
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            check_value(name, key, depth + 1)
+            check_value(name, item, depth + 1)
 
 
 def _checked(data: Any, spec: Mapping[str, Field]) -> dict[str, Any]:
@@ -97,6 +139,7 @@ def _checked(data: Any, spec: Mapping[str, Field]) -> dict[str, Any]:
             400, "bad_json", f"the body must be a JSON object, not {type(data).__name__}"
         )
     for name in data:
+        check_value(name, name)
         if name not in spec:
             known = ", ".join(spec) or "none"
             raise ApiError(400, "unknown_field", f"unknown member {name!r}; known: {known}", name)
@@ -115,6 +158,7 @@ def _checked(data: Any, spec: Mapping[str, Field]) -> dict[str, Any]:
         if value is None or not isinstance(value, field.types):
             wanted = " or ".join(_type_name(t) for t in field.types)
             raise ApiError(400, "invalid_field", f"{name!r} must be {wanted}", name)
+        check_value(name, value)
         kept[name] = value
     return kept
 
@@ -138,10 +182,34 @@ def query_int(name: str, default: int, low: int, high: int) -> int:
     return value
 
 
-def token_ok(expected: str | None, environ: Mapping[str, Any] | None = None) -> bool:
-    """Header ``X-Mockserver-Token``, ``Authorization: Bearer``, or the cookie; read from the
-    WSGI ``environ`` (default: the current request's), as werkzeug's ``request.headers``
-    and ``request.cookies`` would read them."""
+class StoreIdConverter(IntegerConverter):
+    """``<int:...>`` in the app's paths: an id as SQLite stores it (ASCII digits, at most
+    2^63 - 1); anything else does not match the route, so it is a 404 like any unknown id."""
+
+    regex = r"[0-9]{1,19}"
+
+    def __init__(self, map: Map, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("max", INT64[1])
+        super().__init__(map, *args, **kwargs)
+
+
+def query_number(name: str, text: str) -> float:
+    """A finite number from the query string, or a 400 naming the parameter."""
+    try:
+        value = float(text)
+    except ValueError:
+        value = math.nan
+    if not math.isfinite(value) or abs(value) > 1e15:
+        raise ApiError(400, "invalid_field", f"{name} must be a number of seconds", name)
+    return value
+
+
+def token_ok(
+    expected: str | None, environ: Mapping[str, Any] | None = None, *, cookie: bool = True
+) -> bool:
+    """Header ``X-Mockserver-Token``, ``Authorization: Bearer``, or the cookie (unless
+    ``cookie=False``); read from the WSGI ``environ`` (default: the current request's), as
+    werkzeug's ``request.headers`` and ``request.cookies`` would read them."""
     if not expected:
         return True
     if environ is None:
@@ -150,8 +218,9 @@ def token_ok(expected: str | None, environ: Mapping[str, Any] | None = None) -> 
     candidates = [
         environ.get(_TOKEN_KEY, ""),
         auth[7:] if auth.lower().startswith("bearer ") else "",
-        parse_cookie(environ.get("HTTP_COOKIE", "")).get(TOKEN_COOKIE, ""),
     ]
+    if cookie:
+        candidates.append(parse_cookie(environ.get("HTTP_COOKIE", "")).get(TOKEN_COOKIE, ""))
     return any(hmac.compare_digest(c.encode(), expected.encode()) for c in candidates if c)
 
 

@@ -9,10 +9,11 @@ from collections.abc import Iterator
 from flask import Blueprint, Response, current_app, request, stream_with_context
 
 from mockserver.events import Event, EventHub, Stream, TooManyStreamsError
-from mockserver.web.api import ApiError, query_int
+from mockserver.web.api import ApiError, error_response, platform, query_int
 
 bp = Blueprint("events", __name__, url_prefix="/mock/api/v1")
-HEARTBEAT = 15.0
+#: Seconds a client refused for too many streams is asked to wait.
+RETRY_AFTER = 5
 
 
 def hub() -> EventHub:
@@ -34,10 +35,10 @@ def events() -> Response:
     since_raw = request.args.get("since") or request.headers.get("Last-Event-ID")
     since = None
     if since_raw is not None:
-        try:
-            since = int(since_raw)
-        except ValueError:
-            raise ApiError(400, "invalid_field", "since must be an event number", "since") from None
+        text = since_raw.strip()
+        if not (text.isascii() and text.isdigit() and len(text) <= 19):
+            raise ApiError(400, "invalid_field", "since must be an event number", "since")
+        since = int(text)
     prefixes = tuple(p for p in request.args.get("types", "").split(",") if p)
     limit = query_int("limit", 0, 0, 1_000_000)
     idle = float(query_int("timeout", 0, 0, 86_400))
@@ -46,13 +47,21 @@ def events() -> Response:
             since, lambda e: not prefixes or str(e.get("type", "")).startswith(prefixes)
         )
     except TooManyStreamsError as exc:
-        raise ApiError(503, "too_many_streams", str(exc)) from None
-    body = stream_with_context(_generate(stream, backlog, limit, idle))
+        refused = error_response(503, "too_many_streams", str(exc))
+        refused.headers["Retry-After"] = str(RETRY_AFTER)
+        return refused
+    heartbeat = platform().settings.heartbeat
+    body = stream_with_context(_generate(stream, backlog, limit, idle, heartbeat))
     headers = {"Cache-Control": "no-cache", "X-Accel-Buffering": "no"}
     return Response(body, mimetype="text/event-stream", headers=headers)
 
 
-def _generate(stream: Stream, backlog: list[Event], limit: int, idle: float) -> Iterator[str]:
+def _generate(
+    stream: Stream, backlog: list[Event], limit: int, idle: float, heartbeat: float
+) -> Iterator[str]:
+    """The stream's text. A comment line every ``heartbeat`` idle seconds keeps proxies from
+    closing it, and ends a stream whose client has gone: the write fails, the generator is
+    closed, its slot and thread are free."""
     sent = 0
     try:
         yield "retry: 2000\n\n"
@@ -63,7 +72,7 @@ def _generate(stream: Stream, backlog: list[Event], limit: int, idle: float) -> 
                 return
         quiet_since = time.monotonic()
         while not stream.hub.closed and not stream.overflowed:
-            wait = HEARTBEAT if not idle else min(HEARTBEAT, idle)
+            wait = heartbeat if not idle else min(heartbeat, idle)
             item = stream.get(wait)
             if item is None:
                 if stream.hub.closed or (idle and time.monotonic() - quiet_since >= idle):

@@ -7,10 +7,12 @@ WSGI middleware in front of Flask that answers its routes itself, with the code 
 run (``inject_sms``) and the same bytes out: status line, headers, JSON body, error bodies.
 
 Anything else goes to Flask untouched: other routes and methods, debug mode (indented JSON), a
-request the token check would refuse (Flask sends the 401). An exception the API has no answer
+request the Host/Origin checks or the token check would refuse (Flask sends the 421, 403
+or 401). An exception the API has no answer
 for is handed to Flask's own handling (logged, then a JSON 500; re-raised when testing).
-No Flask hook or signal runs for a request the lane answers: the app has no hook but the token
-check, which the lane makes itself (tests/web/test_lane.py fails when one is added).
+No Flask hook or signal runs for a request the lane answers: the app has no hooks but the
+Host/Origin checks and the token check, which the lane makes itself (tests/web/test_lane.py
+fails when one is added).
 """
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ from werkzeug.wsgi import get_input_stream
 
 from mockserver.platform import MockPlatform
 from mockserver.web.api import api_error_for, token_ok
+from mockserver.web.guard import refusal
 
 if TYPE_CHECKING:
     from _typeshed.wsgi import StartResponse, WSGIApplication, WSGIEnvironment
@@ -55,8 +58,13 @@ class FastLane:
         return self._reply(status, payload, start_response)
 
     def _takes(self, environ: WSGIEnvironment) -> bool:
-        """Not in debug mode, and the token check (``app._check_token``) would pass."""
-        return not self.app.debug and token_ok(self.platform.settings.token, environ)
+        """Not in debug mode, and ``app._check_site`` and ``app._check_token`` would pass."""
+        settings = self.platform.settings
+        return (
+            not self.app.debug
+            and token_ok(settings.token, environ)
+            and refusal(settings, environ) is None
+        )
 
     def _body(self, environ: WSGIEnvironment) -> bytes:
         """What ``request.get_data()`` reads: the same stream, the same 413 over the limit."""

@@ -7,7 +7,7 @@ from typing import Any
 
 from flask import Blueprint, Response, jsonify, request
 
-from mockserver.web.api import ApiError, Field, json_body, platform, query_int
+from mockserver.web.api import ApiError, Field, json_body, platform, query_int, query_number
 
 bp = Blueprint("log", __name__, url_prefix="/mock/api/v1")
 FILTERS = ("code", "origin", "tracking_id", "state", "run_id", "since")
@@ -21,10 +21,7 @@ def _filters() -> dict[str, Any]:
         if value is None:
             continue
         if name == "since":
-            try:
-                found[name] = float(value)
-            except ValueError:
-                raise ApiError(400, "invalid_field", "since is epoch seconds", name) from None
+            found[name] = query_number(name, value)
         elif name == "state" and value not in STATES:
             raise ApiError(400, "invalid_field", f"state must be one of {', '.join(STATES)}", name)
         else:

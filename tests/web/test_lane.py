@@ -184,7 +184,7 @@ def test_an_unexpected_error_is_flasks_500(
 
 def test_the_app_has_no_hooks_the_lane_would_skip(lane: Flask) -> None:
     """A hook added to the app would not run for the lane's requests: teach the lane first."""
-    assert [f.__name__ for f in lane.before_request_funcs[None]] == ["_check_token"]
+    assert [f.__name__ for f in lane.before_request_funcs[None]] == ["_check_site", "_check_token"]
     assert set(lane.before_request_funcs) == {None}
     for hooks in (
         lane.after_request_funcs,
@@ -200,3 +200,18 @@ def test_lane_routes_are_flask_routes(lane: Flask) -> None:
     for method, path in lane.wsgi_app.routes:
         endpoint, _ = adapter.match(path, method=method)
         assert endpoint == "inbox.sms_mo"
+
+
+def test_host_and_origin_checks_are_made(lane: Flask, flask_only: Flask) -> None:
+    """A request ``_check_site`` would refuse is handed to Flask, which refuses it."""
+    seen = _spy_on_flask(lane)
+    for headers, status in (
+        ({"Host": "evil.example"}, "421 MISDIRECTED REQUEST"),
+        ({"Origin": "http://evil.example"}, "403 FORBIDDEN"),
+        ({"Sec-Fetch-Site": "cross-site"}, "403 FORBIDDEN"),
+    ):
+        refused = _send(lane, BODIES["plain"], headers=headers)
+        assert refused == _send(flask_only, BODIES["plain"], headers=headers)
+        assert refused[0] == status
+    assert seen == [PATH] * 3
+    assert lane.extensions["mockserver"].postbacks() == []
