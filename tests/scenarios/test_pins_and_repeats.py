@@ -11,6 +11,7 @@ from mockserver.cli import main
 from mockserver.config import Settings
 from mockserver.platform import MockPlatform
 from mockserver.scenarios import Library, ScenarioError, loads, plan
+from tests import conformance
 from tests.scenarios.conftest import START
 
 
@@ -118,3 +119,18 @@ def test_validate_checks_another_revision_on_request(tmp_path: Path) -> None:
     result = CliRunner().invoke(main, ["validate", str(path), "--revision", "sky-b"])
     assert result.exit_code == 1
     assert f"would lack FROM, which sky-b requires at {path}:6:5" in result.output
+
+
+def test_an_explicit_code_is_written_as_given_in_one_revision() -> None:
+    """`postback: E102` under sky-a (whose documents have no E102): E102, wholly in sky-b."""
+    text = (
+        "name: t\ndescription: d\nkind: mt\n"
+        "vars: {to: '1', from: '2', mmsid: '3', tracking_id: t, spid: s}\n"
+        "steps:\n  - postback: N101\n  - postback: E102\n    fields: {STATUS: Message Sent/Expired}\n"
+    )
+    sent = plan(loads(text), seed=1, now=START).sent()
+    assert [p.code for p in sent] == ["N101", "E102"]
+    conformance.check(sent[0].body, "sky-a")
+    conformance.check(sent[1].body, "sky-b")
+    assert b"<FROM>2</FROM>" in sent[1].body
+    assert b"<FROM>" not in sent[0].body
