@@ -126,7 +126,8 @@ def test_an_explicit_code_is_written_as_given_in_one_revision() -> None:
     text = (
         "name: t\ndescription: d\nkind: mt\n"
         "vars: {to: '1', from: '2', mmsid: '3', tracking_id: t, spid: s}\n"
-        "steps:\n  - postback: N101\n  - postback: E102\n    fields: {STATUS: Message Sent/Expired}\n"
+        "steps:\n  - postback: N101\n  - postback: E102\n"
+        "    fields: {STATUS: Message Sent/Expired}\n"
     )
     sent = plan(loads(text), seed=1, now=START).sent()
     assert [p.code for p in sent] == ["N101", "E102"]
