@@ -22,7 +22,7 @@ from mockserver.engine.store import Store
 from mockserver.engine.timeline import Event, Timeline
 from mockserver.engine.transport import Transport
 from mockserver.inbox import Inbox
-from mockserver.scenarios.service import ScenarioService
+from mockserver.run_service import ScenarioService
 from mockserver.wire.model import Postback
 
 if TYPE_CHECKING:

@@ -9,7 +9,8 @@ from urllib.parse import unquote_plus
 import pytest
 
 from mockserver.platform import MockPlatform
-from mockserver.scenarios import Library, ScenarioError, approve, plan, start_run
+from mockserver.runs import approve, start_run
+from mockserver.scenarios import Library, ScenarioError, plan
 from mockserver.scenarios.model import supported_forms
 from mockserver.wire import parse, parse_bundle
 from tests import conformance
