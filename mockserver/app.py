@@ -12,15 +12,27 @@ from flask import Flask, Response, current_app, request
 from mockserver.config import Settings
 from mockserver.events import EventHub
 from mockserver.platform import MockPlatform
-from mockserver.web import control, events, inbox, log, media, openapi, runs, status
+from mockserver.web import (
+    calls,
+    control,
+    events,
+    inbox,
+    log,
+    media,
+    openapi,
+    platform_api,
+    runs,
+    status,
+)
 from mockserver.web.api import TOKEN_COOKIE, error_response, install_error_handlers, token_ok
 from mockserver.web.lane import FastLane
 
 MAX_BODY = 1024 * 1024
 #: Paths that never need the token (a container healthcheck cannot hold it).
 OPEN_PATHS = ("/mock/api/v1/health",)
-#: Path prefixes that never need it: the content URLs handed to the receiver in postbacks.
-OPEN_PREFIXES = ("/mock/media/",)
+#: Path prefixes that never need it: the content URLs handed to the receiver in postbacks,
+#: and the platform's own API (apps send their API key, not the control token).
+OPEN_PREFIXES = ("/mock/media/", *platform_api.API_PREFIXES)
 
 
 def create_app(
@@ -44,7 +56,7 @@ def create_app(
     app.extensions["mockserver.events"] = hub
     install_error_handlers(app)
     app.before_request(_check_token)
-    for module in (status, control, log, inbox, runs, events, openapi, media):
+    for module in (status, control, log, inbox, runs, events, openapi, media, platform_api, calls):
         app.register_blueprint(module.bp)
     if fast_lane:
         routes = {("POST", inbox.SMS_MO_PATH): inbox.inject_sms}

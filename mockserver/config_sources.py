@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import dataclasses
 import difflib
+import json
 import os
 import tomllib
 from collections.abc import Mapping
@@ -30,7 +31,9 @@ _KINDS = {
     "time_scale": "float", "retry_interval": "float", "retry_backoff": "float",
     "timeout": "float", "drain_timeout": "float", "moderation": "bool",
     "postback_url": "str?", "mo_postback_url": "str?", "token": "str?", "public_url": "str?",
-    "scenarios": "list",
+    "scenarios": "list", "api_keys": "csv", "api_routes": "json", "api_defaults": "json",
+    "api_magic_numbers": "bool", "api_rate_limit": "float", "api_max_bytes": "int",
+    "api_timeout": "float",
 }  # fmt: skip
 
 
@@ -61,6 +64,14 @@ def _convert(kind: str, value: Any) -> Any:
     kind = kind.rstrip("?")
     if optional and (value is None or (isinstance(value, str) and value.strip().lower() in _NONE)):
         return None
+    if kind == "csv":  # comma-separated text, or a list
+        if isinstance(value, str):
+            return tuple(p.strip() for p in value.split(",") if p.strip())
+        if isinstance(value, list | tuple) and all(isinstance(v, str) for v in value):
+            return tuple(value)
+        raise TypeError("expected a list of text (or comma-separated text)")
+    if kind == "json":  # JSON text (environment, flags) or TOML tables
+        return json.loads(value) if isinstance(value, str) else value
     if kind == "list":
         if isinstance(value, str):
             return tuple(p for p in value.split(os.pathsep) if p)

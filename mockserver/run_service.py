@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 from mockserver.runs import Run, runs_of, start_run
 from mockserver.scenarios.describe import describe
 from mockserver.scenarios.library import Library, default_library
+from mockserver.scenarios.model import supported_forms
 
 if TYPE_CHECKING:
     from mockserver.platform import MockPlatform
@@ -25,6 +26,13 @@ class ScenarioService:
     @property
     def library(self) -> Library:
         return default_library(tuple(self.platform.settings.scenarios))
+
+    def supports(self, name: str, flavor: str, revision: str) -> bool:
+        library = self.library
+        if name not in library:
+            return False
+        form = revision if flavor == "skycore-xml" else flavor
+        return form in supported_forms(library.get(name))
 
     def describe_all(self) -> list[dict[str, Any]]:
         return [describe(s) for s in self.library]
