@@ -70,6 +70,27 @@ def test_quick_start_against_a_live_server(tmp_path: Path, receiver: Receiver) -
         server.stop()
 
 
+def test_send_sms_example_of_the_readme() -> None:
+    from mockserver.app import create_app
+    from mockserver.config import Settings
+
+    script = block("send-sms")
+    xml = re.search(r"'xml=(.*?)'", script, re.S)
+    assert xml, script
+    settings = Settings(clock="virtual", data_dir=":memory:", postback_url=RECEIVER)
+    app = create_app(settings)
+    platform = app.extensions["mockserver"]
+    try:
+        path = script.split("http://127.0.0.1:8055", 1)[1].split()[0]
+        reply = app.test_client().post(path, data={"xml": xml.group(1)})
+        assert "<TRACKINGID>U01TXzc2Nzg2Nw==</TRACKINGID>" in reply.get_data(as_text=True)
+        platform.advance(60)
+        codes = [p["code"] for p in reversed(platform.postbacks())]
+        assert codes == ["N201", "N202", "N211"]
+    finally:
+        platform.close()
+
+
 def test_run_command_of_the_readme(receiver: Receiver) -> None:
     args = shlex.split(block("run-command").strip())[1:]
     args[args.index(RECEIVER)] = receiver.url("/postbacks")

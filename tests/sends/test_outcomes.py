@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import re
+from pathlib import Path
+
 import pytest
 from flask.testing import FlaskClient
 
 from mockserver.api_rules import MAGIC_NUMBERS
 from mockserver.app import create_app
 from mockserver.config import ConfigError, Settings
+from mockserver.config_sources import load_settings
 from mockserver.platform import MockPlatform
 from tests.sends.conftest import make_platform, postbacks, saved_mmsid, sky, value
 
@@ -174,3 +178,37 @@ def test_bad_rules_are_refused_with_the_fix(rules: object, message: str) -> None
 def test_bad_defaults_are_refused() -> None:
     with pytest.raises(ConfigError, match="'sendFax' is not an action"):
         Settings(api_defaults={"sendFax": "sms-delivered"})
+
+
+def test_the_documented_toml_rules_load(tmp_path: Path) -> None:
+    doc = (Path(__file__).resolve().parents[2] / "docs" / "api-platform.md").read_text()
+    toml = re.search(r"```toml\n(.*?)```", doc, re.S)
+    assert toml is not None
+    (tmp_path / "mockserver.toml").write_text(toml.group(1))
+    settings = load_settings(environ={}, cwd=tmp_path)
+    assert [r.get("scenario", r.get("fault")) for r in settings.api_routes] == [
+        "sms-failed", "mms-binary-rejected", "mms-save-audio-failed", "http-503"]  # fmt: skip
+    assert settings.api_defaults == {"sendSMS": "my-own-sms-flow"}
+    from_env = load_settings(
+        environ={
+            "MOCKSERVER_API_KEYS": "a, b",
+            "MOCKSERVER_API_ROUTES": '[{"to": "1*", "fault": "drop"}]',
+        }
+    )
+    assert (from_env.api_keys, from_env.api_routes) == (
+        ("a", "b"),
+        ({"to": "1*", "fault": "drop"},),
+    )
+
+
+def test_rules_and_keys_change_live(client: FlaskClient, platform: MockPlatform) -> None:
+    patch = {"api_routes": [{"to": "1888*", "fault": "E713"}], "api_keys": ["k1"]}
+    reply = client.patch("/mock/api/v1/settings", json=patch)
+    assert reply.status_code == 200
+    assert reply.get_json()["settings"]["api_keys"] == ["***"]
+    bad = client.patch("/mock/api/v1/settings", json={"api_routes": [{"to": "1*"}]})
+    assert bad.status_code == 400
+    assert "give a scenario to run or a fault" in bad.get_json()["error"]["message"]
+    query = {"action": "sendsms", "api_key": "k1", "to": "18880000099", "from": "60856",
+             "text": "x"}  # fmt: skip
+    assert value(client.get("/API/wxml/1.3/", query_string=query), "ERRORCODE") == "E713"
