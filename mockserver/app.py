@@ -12,7 +12,18 @@ from flask import Flask, Response, current_app, request
 from mockserver.config import Settings
 from mockserver.events import EventHub
 from mockserver.platform import MockPlatform
-from mockserver.web import control, events, inbox, log, media, openapi, runs, status
+from mockserver.web import (
+    calls,
+    control,
+    events,
+    inbox,
+    log,
+    media,
+    openapi,
+    platform_api,
+    runs,
+    status,
+)
 from mockserver.web.api import (
     TOKEN_COOKIE,
     StoreIdConverter,
@@ -24,6 +35,10 @@ from mockserver.web.guard import OPEN_PATHS, OPEN_PREFIXES, refusal
 from mockserver.web.lane import FastLane
 
 MAX_BODY = 1024 * 1024
+#: Path prefixes that never need the control token: those open to anyone (``web/guard.py``)
+#: and the platform's own API (apps send their API key, not the control token; the Host and
+#: cross-site checks still apply to it).
+TOKEN_FREE_PREFIXES = (*OPEN_PREFIXES, *platform_api.API_PREFIXES)
 
 
 def create_app(
@@ -49,7 +64,7 @@ def create_app(
     install_error_handlers(app)
     app.before_request(_check_site)
     app.before_request(_check_token)
-    for module in (status, control, log, inbox, runs, events, openapi, media):
+    for module in (status, control, log, inbox, runs, events, openapi, media, platform_api, calls):
         app.register_blueprint(module.bp)
     if fast_lane:
         routes = {("POST", inbox.SMS_MO_PATH): inbox.inject_sms}
@@ -69,7 +84,7 @@ def _check_site() -> Response | None:
 def _check_token() -> Response | None:
     platform: MockPlatform = current_app.extensions["mockserver"]
     token = platform.settings.token
-    if not token or request.path in OPEN_PATHS or request.path.startswith(OPEN_PREFIXES):
+    if not token or request.path in OPEN_PATHS or request.path.startswith(TOKEN_FREE_PREFIXES):
         return None
     if request.path == "/" and request.args.get("token"):
         return _login(token)
