@@ -159,13 +159,17 @@ def _raise_first(errors: list[tuple[str, BaseException]]) -> None:
 
 
 def _forward(app: Any, request: requests.PreparedRequest) -> tuple[int, dict[str, str], bytes]:
-    """A ``requests`` call answered by the simulator's Flask app at the same path."""
+    """A ``requests`` call answered by the simulator's Flask app at the same path; the
+    platform API straight from its backend (see :func:`_api_call`)."""
     path, _, query = (request.path_url or "/").partition("?")
-    headers = {k: v for k, v in request.headers.items()
-               if k.lower() not in ("host", "content-length")}  # fmt: skip
-    builder = EnvironBuilder(path=path, query_string=query, method=request.method or "GET",
-                             base_url="http://127.0.0.1", data=_body(request.body),
-                             headers=list(headers.items()))  # fmt: skip
+    headers = [(k, v) for k, v in request.headers.items()
+               if k.lower() not in ("host", "content-length")]  # fmt: skip
+    args = {"path": path, "query_string": query, "method": request.method or "GET",
+            "base_url": "http://127.0.0.1", "data": _body(request.body), "headers": headers}  # fmt: skip
+    dialect = next((d for prefix, d in API_DIALECTS if path.startswith(prefix)), None)
+    if dialect is not None:
+        return _api_call(app, dialect, args, getattr(request, "req_kwargs", {}).get("timeout"))
+    builder = EnvironBuilder(**args)
     try:
         environ = builder.get_environ()
     finally:
@@ -176,6 +180,44 @@ def _forward(app: Any, request: requests.PreparedRequest) -> tuple[int, dict[str
     finally:
         getattr(app_iter, "close", lambda: None)()
     return int(status.split()[0]), dict(reply_headers.items()), body
+
+
+#: Path prefixes of the platform API and their dialects (as ``web/platform_api.py`` routes).
+API_DIALECTS = (("/API/wxml/1.3", "skycore"), ("/ep/v1/", "sinch-xml"), ("/ep/v2/", "sinch-json"))
+
+
+def _api_call(
+    app: Any, dialect: str, args: dict[str, Any], timeout: Any
+) -> tuple[int, dict[str, str], bytes]:
+    """The request read as the view reads it, answered by the backend. Faults take no time:
+    a reply slower than the caller's ``timeout``, or a timeout fault, raises ``ReadTimeout``
+    at once; a dropped connection raises ``ConnectionError``."""
+    from mockserver.web.platform_api import read_call
+
+    backend = app.extensions["mockserver"].api
+    with app.test_request_context(**args):
+        raw = read_call(dialect, backend.platform.settings.api_max_bytes)
+    reply = backend.call(raw)
+    limit = _read_timeout(timeout)
+    if limit is not None and reply.delay > limit:
+        raise requests.exceptions.ReadTimeout(
+            f"mockserver (in-process): no reply within the request's timeout ({limit:g} s); "
+            f"the platform API held it {reply.delay:g} s (call {reply.call_id})"
+        )
+    if reply.drop:
+        raise requests.exceptions.ConnectionError(
+            f"mockserver (in-process): the platform API dropped the connection without a reply "
+            f"(call {reply.call_id})"
+        )
+    headers = {"Content-Type": reply.content_type, **dict(reply.headers)}
+    return reply.status, headers, reply.body
+
+
+def _read_timeout(timeout: Any) -> float | None:
+    """The read part of a ``requests`` timeout (a number or a (connect, read) pair)."""
+    if isinstance(timeout, tuple):
+        timeout = timeout[1]
+    return None if timeout is None else float(timeout)
 
 
 def _body(body: Any) -> bytes:
