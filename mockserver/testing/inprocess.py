@@ -164,8 +164,14 @@ def _forward(app: Any, request: requests.PreparedRequest) -> tuple[int, dict[str
     path, _, query = (request.path_url or "/").partition("?")
     headers = [(k, v) for k, v in request.headers.items()
                if k.lower() not in ("host", "content-length")]  # fmt: skip
-    args = {"path": path, "query_string": query, "method": request.method or "GET",
-            "base_url": "http://127.0.0.1", "data": _body(request.body), "headers": headers}  # fmt: skip
+    args: dict[str, Any] = {
+        "path": path,
+        "query_string": query,
+        "method": request.method or "GET",
+        "base_url": "http://127.0.0.1",
+        "data": _body(request.body),
+        "headers": headers,
+    }
     dialect = next((d for prefix, d in API_DIALECTS if path.startswith(prefix)), None)
     if dialect is not None:
         return _api_call(app, dialect, args, getattr(request, "req_kwargs", {}).get("timeout"))
