@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from importlib.metadata import entry_points
 from typing import Any
 
 import pytest
 
-from conftest import PLUGIN, REGISTERED
+PLUGIN = "mockserver.testing.plugin"
+REGISTERED = any(ep.value == PLUGIN for ep in entry_points(group="pytest11"))
 
 
 class Runner:
