@@ -3,12 +3,14 @@ the in-process one that hands postbacks to a WSGI app or a Python callable (no s
 
 from __future__ import annotations
 
+import contextlib
 import traceback
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlsplit
 
+from flask import Flask, got_request_exception
 from werkzeug.test import EnvironBuilder, run_wsgi_app
 
 from mockserver.engine.transport import HttpTransport, Response, Transport
@@ -114,14 +116,18 @@ class InProcessTransport:
             environ = builder.get_environ()
         finally:
             builder.close()
+        raised: list[BaseException] = []
         try:
-            app_iter, status, reply_headers = run_wsgi_app(app, environ, buffered=True)
-            try:
-                reply = b"".join(app_iter)
-            finally:
-                getattr(app_iter, "close", lambda: None)()
+            with _flask_errors(app, raised):
+                app_iter, status, reply_headers = run_wsgi_app(app, environ, buffered=True)
+                try:
+                    reply = b"".join(app_iter)
+                finally:
+                    getattr(app_iter, "close", lambda: None)()
         except Exception as exc:
             return self._failed(url, exc)
+        if raised:  # Flask turned it into a 500 (and logged it): the test should see it
+            self.errors.append((url, raised[0]))
         return Response(int(status.split()[0]), list(reply_headers.items()), reply)
 
     def _call_handler(
@@ -150,6 +156,20 @@ class InProcessTransport:
 
 
 _BODY_HEADERS = ("content-type", "content-length")
+
+
+@contextlib.contextmanager
+def _flask_errors(app: WsgiApp, raised: list[BaseException]) -> Iterator[None]:
+    """Collect the exceptions a Flask app turns into 500s while this is active."""
+    if not isinstance(app, Flask):
+        yield
+        return
+
+    def seen(sender: Flask, exception: BaseException, **extra: Any) -> None:
+        raised.append(exception)
+
+    with got_request_exception.connected_to(seen, sender=app):
+        yield
 
 
 def origin(url: str) -> str:
