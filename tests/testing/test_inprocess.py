@@ -87,9 +87,9 @@ def test_pass_through_reaches_a_responses_mock_started_before() -> None:
 
 
 def test_passthrough_off_refuses_other_urls(receiver: Receiver) -> None:
-    with mock_platform(passthrough=False):
-        with pytest.raises(requests.ConnectionError, match="doesn't match any registered mock"):
-            requests.get(receiver.url("/x"), timeout=5)
+    refused = pytest.raises(requests.ConnectionError, match="doesn't match any registered mock")
+    with mock_platform(passthrough=False), refused:
+        requests.get(receiver.url("/x"), timeout=5)
     assert receiver.requests == []
 
 
