@@ -20,7 +20,8 @@ class Received:
     """One postback request as the receiving end saw it, and how it was answered.
 
     ``at`` is platform time (epoch s, the virtual clock's under ``clock="virtual"``);
-    ``status`` is the receiver's HTTP answer, None when there was none (connection refused,
+    ``latency`` is how long the answer took, in real seconds; ``status`` is the receiver's HTTP
+    answer, None when there was none (connection refused,
     timeout, an in-process app that raised); ``postback`` is the parsed body (the first entry of
     a legacy bundle; all of them in ``entries``), None when the body does not parse (a verbatim
     quirk), with the reason in ``parse_error``.
@@ -36,6 +37,7 @@ class Received:
     entries: tuple[Postback, ...] = ()
     parse_error: str | None = None
     ok: bool = False
+    latency: float = 0.0  # real seconds the receiver took to answer (or fail)
 
     @property
     def postback(self) -> Postback | None:

@@ -59,6 +59,7 @@ class Receiver:
         status: int | None,
         error: str | None,
         ok: bool,
+        latency: float = 0.0,
     ) -> Received:
         entries: tuple[Any, ...] = ()
         problem = None
@@ -69,7 +70,7 @@ class Receiver:
         at = self._platform.now() if self._platform is not None else time.time()
         with self._cond:
             item = Received(len(self._items) + 1, url, body, dict(headers), at, status, error,
-                            entries, problem, ok)  # fmt: skip
+                            entries, problem, ok, latency)  # fmt: skip
             self._items.append(item)
             self._cond.notify_all()
         return item
@@ -248,6 +249,16 @@ class Receiver:
                 dupes.append(f"#{item.number} repeats #{first.number} ({item.code})")
         if dupes:
             raise self._failure("duplicate postbacks accepted: " + "; ".join(dupes), None)
+
+    def assert_answered_within(self, limit: Duration = 10.0) -> None:
+        """Every request was answered (any status) within ``limit`` real seconds: the platform
+        gives up on a receiver after its ``timeout`` (10 s) and retries."""
+        bound = seconds(limit, "limit")
+        slow = [i for i in self.postbacks if i.status is None or i.latency > bound]
+        if slow:
+            what = "; ".join(f"#{i.number} " + (f"took {i.latency:.3f} s" if i.status is not None
+                             else f"unanswered ({i.error})") for i in slow)  # fmt: skip
+            raise self._failure(f"expected every answer within {bound:g} s: {what}", None)
 
     def _failure(self, headline: str, wanted: Match | None) -> ReceiverError:
         items = self.postbacks

@@ -217,6 +217,17 @@ class Simulator:
         """The delivery log, oldest first (filters: code, origin, tracking_id, state, run_id)."""
         return list(reversed(self.platform.postbacks(limit, **filters)))
 
+    def scenario_names(
+        self, kind: str | None = None, *, revision: str | None = None, flavor: str | None = None
+    ) -> list[str]:
+        """The scenarios (``kind`` mt or mo) that can be written in ``revision`` and ``flavor``
+        (default: the settings'), built-in and from ``settings.scenarios`` folders."""
+        revision = revision or self.settings.revision
+        flavor = flavor or self.settings.flavor
+        return [s["name"] for s in self.platform.scenarios()
+                if (kind is None or s["kind"] == kind) and revision in s["revisions"]
+                and flavor in s["flavors"]]  # fmt: skip
+
     def scenario(
         self,
         name: str,

@@ -4,6 +4,7 @@ the in-process one that hands postbacks to a WSGI app or a Python callable (no s
 from __future__ import annotations
 
 import contextlib
+import time
 import traceback
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
@@ -47,14 +48,18 @@ class RecordingTransport:
         self.receiver = receiver
 
     def send(self, url: str, body: bytes, headers: Mapping[str, str], timeout: float) -> Response:
+        started = time.perf_counter()
         try:
             response = self.inner.send(url, body, headers, timeout)
         except Exception as exc:
-            self.receiver.record(url, body, headers, None, f"{type(exc).__name__}: {exc}", False)
+            error = f"{type(exc).__name__}: {exc}"
+            took = time.perf_counter() - started
+            self.receiver.record(url, body, headers, None, error, False, took)
             raise
+        took = time.perf_counter() - started
         success = self.receiver.platform.settings.success
         ok = 200 <= response.status < 300 if success == "2xx" else response.status == 200
-        self.receiver.record(url, body, headers, response.status, None, ok)
+        self.receiver.record(url, body, headers, response.status, None, ok, took)
         return response
 
     def close(self) -> None:
