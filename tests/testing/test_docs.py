@@ -28,3 +28,12 @@ def test_every_example_passes(runner: Runner) -> None:
     assert outcomes.get("failed", 0) == 0, result.stdout.str()
     assert outcomes.get("errors", 0) == 0, result.stdout.str()
     assert outcomes["passed"] >= len(found)
+
+
+def test_the_readme_quotes_the_example_app_as_it_is() -> None:
+    root = PAGE.parents[1]
+    readme = (root / "README.md").read_text(encoding="utf-8")
+    quoted = re.search(r"<!-- shop-notify-quote -->\n```python\n(.*?)```", readme, re.DOTALL)
+    assert quoted is not None
+    tests = root / "examples" / "shop-notify" / "tests" / "test_shop_notify.py"
+    assert quoted.group(1) in tests.read_text(encoding="utf-8")
