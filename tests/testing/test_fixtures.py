@@ -130,3 +130,21 @@ def test_the_same_seed_repeats_the_same_values(runner: Runner) -> None:
     assert lines[0] == lines[1]
     assert lines[0]
     assert [line.partition("IDS")[2] for line in other.outlines if "IDS" in line] != lines[0]
+
+
+def test_the_real_clock(runner: Runner) -> None:
+    runner.makepyfile(
+        """
+        import pytest
+
+        def test_real(mockserver_live, mockserver_receiver, mockserver_clock):
+            assert not mockserver_clock.virtual
+            mockserver_live.send_sms_mo("now")  # sent by the engine's own threads
+            [mo] = mockserver_receiver.wait_for("N211", timeout=10)
+            assert mo.ok
+            with pytest.raises(RuntimeError, match="needs the virtual clock"):
+                mockserver_clock.advance("1m")
+            mockserver_clock.run_until_idle(timeout=10)
+        """
+    )
+    runner.run("-q", "--mockserver-clock=real").assert_outcomes(passed=1)
