@@ -144,9 +144,7 @@ class Cpu:
     client: float
 
 
-def simulator(
-    args: argparse.Namespace, receiver: ReceiverProcess
-) -> tuple[Run, int, float, Cpu]:
+def simulator(args: argparse.Namespace, receiver: ReceiverProcess) -> tuple[Run, int, float, Cpu]:
     with tempfile.TemporaryDirectory(prefix="bench-api-") as data_dir:
         command = [
             sys.executable, "-m", "mockserver", "serve", "--port", "0",

@@ -17,8 +17,8 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from mockserver.api_rules import Fault, Outcome, Rule, magic_outcome, parse_rules
-from mockserver.sends.actions import ACTION_HANDLERS
 from mockserver.runs import Run, forget_run
+from mockserver.sends.actions import ACTION_HANDLERS
 from mockserver.sends.calls import CallLog, CallRecord, request_record
 from mockserver.sends.group import GroupWriter
 from mockserver.sends.limits import RateLimiter
