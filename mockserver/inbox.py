@@ -17,12 +17,13 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
 from mockserver.config import check_url
+from mockserver.engine.group import GroupCommit
+from mockserver.engine.jobs import NewPostback
 from mockserver.wire import ids
 from mockserver.wire.model import FieldValue, Postback
 from mockserver.wire.timefmt import STYLES, platform_time
 
 if TYPE_CHECKING:
-    from mockserver.engine.jobs import NewPostback
     from mockserver.platform import MockPlatform
 
 #: Skycore SPID -> Sinch operator-id for the carriers both documents name (PLATFORM.md 8).
@@ -51,78 +52,17 @@ class Held:
     content_type: str | None = None
 
 
-class _Slot:
-    """One injection waiting for the group commit that stores it. ``done`` is a one-shot
-    latch: a lock held from birth, released when stored (a tenth of a ``threading.Event``,
-    which builds a Condition, and paid on every injection)."""
-
-    __slots__ = ("done", "error", "id", "item")
-
-    def __init__(self, item: NewPostback) -> None:
-        self.item = item
-        self.id = 0
-        self.error: BaseException | None = None
-        self.done = threading.Lock()
-        self.done.acquire()
-
-
-class GroupCommit:
-    """Concurrent injections share one ``schedule_many`` transaction.
-
-    The first caller becomes the committer: it stores what is pending (its own item and any
-    that arrived meanwhile) in one transaction, repeats while more arrive, then hands the role
-    back. The others wait for their id. Under a concurrent client this turns a commit (and a
-    wake-up of the scheduler) per injection into one per batch; alone, it is one call.
-    """
-
-    def __init__(self, platform: MockPlatform) -> None:
-        self.platform = platform
-        self._lock = threading.Lock()
-        self._pending: list[_Slot] = []
-        self._committing = False
-
-    def schedule(self, item: NewPostback) -> int:
-        slot = _Slot(item)
-        with self._lock:
-            self._pending.append(slot)
-            lead = not self._committing
-            self._committing = True
-        if lead:
-            self._commit_all()
-        else:
-            slot.done.acquire()  # until the committer releases it
-        if slot.error is not None:
-            raise slot.error
-        return slot.id
-
-    def _commit_all(self) -> None:
-        while True:
-            with self._lock:
-                batch, self._pending = self._pending, []
-                if not batch:
-                    self._committing = False
-                    return
-            items, found = [s.item for s in batch], []
-            try:
-                found = self.platform.schedule_many(items, announce=False)
-            except BaseException as exc:  # every caller in the batch sees the failure
-                for s in batch:
-                    s.error = exc
-            else:
-                for s, postback_id in zip(batch, found, strict=True):
-                    s.id = postback_id
-            for s in batch:
-                s.done.release()
-            if found:  # the callers first: they wait, the scheduler and subscribers need not
-                self.platform.announce(found, items)
-
-
 class Inbox:
     def __init__(self, platform: MockPlatform, publish: Callable[[dict[str, Any]], None]) -> None:
         self.platform = platform
         self._publish = publish
         self._lock = threading.Lock()
-        self._group = GroupCommit(platform)
+        # concurrent injections share one schedule_many transaction (engine/group.py)
+        self._group: GroupCommit[NewPostback, int] = GroupCommit(
+            platform.store,
+            lambda items: platform.schedule_many(items, announce=False),
+            lambda items, ids: platform.announce(ids, items),
+        )
         seed = platform.settings.seed
         self.rng = random.Random(seed)
         # a seeded run must repeat its TRANSACTIONIDs; an unseeded one takes the faster kind
@@ -151,7 +91,7 @@ class Inbox:
         postback = Postback("SMS_MO", "N211", fields)
         key = str(fields["TRANSACTIONID"])
         item = self.platform.prepare(postback, url=url, message_key=key)
-        return {"postback_id": self._group.schedule(item), "fields": fields}
+        return {"postback_id": self._group.submit(item), "fields": fields}
 
     def mms_mo(
         self,
@@ -182,7 +122,7 @@ class Inbox:
         if held:
             item = self.hold([Held(postback)], _summary(fields), url=url)
             return {"held": True, "moderation_id": item, "tracking_id": tracking, "fields": fields}
-        postback_id = self._group.schedule(self.platform.prepare(postback, url=url))
+        postback_id = self._group.submit(self.platform.prepare(postback, url=url))
         return {"held": False, "postback_id": postback_id, "tracking_id": tracking,
                 "fields": fields}  # fmt: skip
 

@@ -12,15 +12,15 @@ import logging
 import random
 import threading
 import time
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from mockserver.api_rules import Fault, Outcome, Rule, magic_outcome, parse_rules
+from mockserver.engine.group import GroupCommit
 from mockserver.runs import Run, forget_run
 from mockserver.sends.actions import ACTION_HANDLERS
 from mockserver.sends.calls import CallLog, CallRecord, request_record
-from mockserver.sends.group import GroupWriter
 from mockserver.sends.limits import RateLimiter
 from mockserver.sends.saved import SavedContent
 from mockserver.wire.api import (
@@ -35,6 +35,7 @@ if TYPE_CHECKING:
     from mockserver.platform import MockPlatform
 
 log = logging.getLogger("mockserver.api")
+T = TypeVar("T")
 
 #: The first ids handed out on a fresh data folder (the documents' example values).
 FIRST_IDS = {"sms": 767867, "mms": 597879, "mmsid": 35674, "scheduled": 12346}
@@ -87,9 +88,8 @@ class SendService:
         self.limiter = RateLimiter(clock.now if clock.virtual else time.monotonic)
         self._closing = threading.Event()
         self._rules: tuple[object, tuple[Rule, ...]] = ((), ())
-        self._group: GroupWriter[tuple[int, CallRecord]] = GroupWriter(
-            platform.store, self._announce
-        )
+        self._group: GroupCommit[Callable[[], tuple[int, CallRecord]], tuple[int, CallRecord]]
+        self._group = GroupCommit(platform.store, _write_each, self._announce)
 
     # -- one call --
 
@@ -130,7 +130,7 @@ class SendService:
         note = f"run {run.id} could not be stored: {exc}"
         record.detail = f"{record.detail}; {note}" if record.detail else note
 
-    def _announce(self, stored: list[tuple[int, CallRecord]]) -> None:
+    def _announce(self, _writes: object, stored: Sequence[tuple[int, CallRecord]]) -> None:
         """After a group commit: the scheduler learns of the postbacks (once for the batch),
         then the subscribers of each run and each call."""
         pending = [pair for _, record in stored for run in record.runs for pair in run.pending]
@@ -291,3 +291,8 @@ class SendService:
 
     def call_entry(self, call_id: int) -> dict[str, Any] | None:
         return self.calls.get(call_id)
+
+
+def _write_each(writes: Sequence[Callable[[], T]]) -> list[T]:
+    """A group commit's batch of calls: each writes its runs and log row (one transaction)."""
+    return [write() for write in writes]
