@@ -1,0 +1,45 @@
+"""``/messages/<tracking id>`` and ``/runs/<run id>``: the drawn timeline of a message or run.
+
+Each postback is a lane on a time axis: when it was scheduled, when each attempt was planned
+and when it started, with its status and latency; a click opens the request and response.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Blueprint, Response, url_for
+
+from mockserver.web.api import ApiError, platform
+from mockserver.web.svg import layout
+from mockserver.web.ui import install, page
+
+bp = install(Blueprint("ui_timeline", __name__))
+
+
+def _link(postback_id: int, attempt: int | None) -> str:
+    anchor = f"#attempt-{attempt}" if attempt is not None else ""
+    return url_for("ui_log.detail", postback_id=postback_id) + anchor
+
+
+def _draw(rows: list[dict[str, Any]], title: str, **context: Any) -> Response:
+    p = platform()
+    drawing = layout(rows, p.now(), _link)
+    return page("timeline.html", rows=rows, drawing=drawing, title=title, **context)
+
+
+@bp.get("/messages/<path:tracking_id>")
+def message(tracking_id: str) -> Response:
+    rows = platform().browse.message(tracking_id)
+    if not rows:
+        raise ApiError(404, "not_found", f"no postback with tracking id {tracking_id!r}")
+    return _draw(rows, tracking_id, tracking_id=tracking_id, run=None)
+
+
+@bp.get("/runs/<run_id>")
+def run(run_id: str) -> Response:
+    p = platform()
+    found = p.run(run_id)
+    if found is None:
+        raise ApiError(404, "not_found", f"no run {run_id!r}", "run_id")
+    return _draw(p.browse.run(run_id), found["scenario"], run=found, tracking_id=None)
