@@ -4,6 +4,7 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
@@ -25,9 +26,12 @@ def chromium_path() -> str | None:
 
 
 def need_browser() -> Any:
-    """The ``playwright.sync_api`` module, or a skip saying what is missing."""
+    """The ``playwright.sync_api`` module, or a skip saying what is missing (a failure under
+    CI, which installs Chromium: there the browser tests must run)."""
     path = chromium_path()
     if path is None:
+        if os.environ.get("CI"):
+            pytest.fail("CI=true but no Chromium: .ci/run installs it (apt-get install chromium)")
         pytest.skip("no Chromium (apt-get install chromium): browser tests skipped")
     return pytest.importorskip("playwright.sync_api", reason="pip install playwright")
 

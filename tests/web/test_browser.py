@@ -52,7 +52,7 @@ def server(
 def page(browser: Any, server: LiveServer) -> Iterator[Any]:
     context = browser.new_context(viewport=LAPTOP, base_url=server.url)
     found = context.new_page()
-    found.set_default_timeout(10_000)
+    found.set_default_timeout(20_000)  # a shared, busy machine
     yield found
     context.close()
 
