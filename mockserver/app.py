@@ -13,12 +13,14 @@ from mockserver.config import Settings
 from mockserver.events import EventHub
 from mockserver.platform import MockPlatform
 from mockserver.web import (
+    calls,
     control,
     events,
     inbox,
     log,
     media,
     openapi,
+    platform_api,
     runs,
     ui,
     ui_dashboard,
@@ -43,6 +45,10 @@ from mockserver.web.lane import FastLane
 MAX_BODY = 1024 * 1024
 #: The browser UI, one blueprint per page area (``web/ui*.py``, templates in ``templates/``).
 UI_PAGES = (ui_dashboard, ui_scenarios, ui_phone, ui_moderation, ui_log, ui_settings, ui_timeline)
+#: Path prefixes that never need the control token: those open to anyone (``web/guard.py``)
+#: and the platform's own API (apps send their API key, not the control token; the Host and
+#: cross-site checks still apply to it).
+TOKEN_FREE_PREFIXES = (*OPEN_PREFIXES, *platform_api.API_PREFIXES)
 
 
 def create_app(
@@ -68,7 +74,8 @@ def create_app(
     install_error_handlers(app)
     app.before_request(_check_site)
     app.before_request(_check_token)
-    for module in (control, log, inbox, runs, events, openapi, media, uploads, ui):
+    blueprints = (control, log, inbox, runs, events, openapi, media, uploads, platform_api, calls)
+    for module in (*blueprints, ui):
         app.register_blueprint(module.bp)
     for page in UI_PAGES:
         app.register_blueprint(page.bp)
@@ -90,7 +97,7 @@ def _check_site() -> Response | None:
 def _check_token() -> Response | None:
     platform: MockPlatform = current_app.extensions["mockserver"]
     token = platform.settings.token
-    if not token or request.path in OPEN_PATHS or request.path.startswith(OPEN_PREFIXES):
+    if not token or request.path in OPEN_PATHS or request.path.startswith(TOKEN_FREE_PREFIXES):
         return None
     if request.path == "/" and request.args.get("token"):
         return _login(token)

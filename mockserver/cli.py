@@ -46,17 +46,41 @@ def list_scenarios(folders: tuple[str, ...]) -> None:
 
 @main.command()
 @click.argument("paths", nargs=-1, required=True, type=click.Path())
-def validate(paths: tuple[str, ...]) -> None:
+@click.option(
+    "--revision",
+    "revisions",
+    multiple=True,
+    type=click.Choice(["sky-a", "sky-b", "sky-legacy"]),
+    help="Also check the nodes this revision requires (repeatable).",
+)
+@click.option(
+    "--flavor",
+    "flavors",
+    multiple=True,
+    type=click.Choice(["sinch-xml", "sinch-json"]),
+    help="Also check the nodes this Sinch flavour requires (repeatable).",
+)
+def validate(paths: tuple[str, ...], revisions: tuple[str, ...], flavors: tuple[str, ...]) -> None:
     """Check scenario files (or folders of them); exit 1 listing every error.
+
+    Each file is checked in its default form (sky-a, the seed documents, when it has it);
+    --revision and --flavor check more forms, as a run in them would.
 
     \b
     Examples:
       mockserver validate scenarios/
       mockserver validate my-flow.yaml other-flow.yaml
+      mockserver validate my-flow.yaml --revision sky-b --flavor sinch-json
     """
     from mockserver.scenarios import validate_paths
+    from mockserver.scenarios.check import missing_in
+    from mockserver.scenarios.model import supported_forms
 
     scenarios, errors = validate_paths(paths)
+    for scenario in scenarios:
+        for form in (*revisions, *flavors):
+            if form in supported_forms(scenario):
+                errors += missing_in(scenario, form)
     for error in errors:
         click.echo(f"error: {error}", err=True)
     if errors:

@@ -13,11 +13,14 @@ from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlsplit
 
+from mockserver.api_rules import RuleError, parse_defaults, parse_rules
 from mockserver.wire.model import BODY_MODES, FLAVORS
 from mockserver.wire.revisions import DEFAULT_REVISION, REVISIONS
 
 CLOCKS = ("real", "virtual")
 RETRY_MODES = ("retries", "total")
+#: How a request over ``api_rate_limit`` is answered: a platform error reply, or HTTP 429.
+RATE_LIMIT_REPLIES = ("E106", "E113", "E120", "429")
 SUCCESS_MODES = ("200", "2xx")
 #: The longest wait between two attempts of one postback, in platform seconds (7 days), and
 #: the largest ``retry_backoff``: every retry delay the policy can produce must be a finite
@@ -85,11 +88,21 @@ class Settings:
     header_timeout: int = 15
     heartbeat: float = 15.0
 
+    # the platform API (docs/api.md): keys (empty: any key), routing, faults, limits
+    api_keys: tuple[str, ...] = field(default_factory=tuple)
+    api_routes: tuple[dict[str, Any], ...] = field(default_factory=tuple)
+    api_defaults: dict[str, str] = field(default_factory=dict)
+    api_magic_numbers: bool = True
+    api_rate_limit: float = 0.0
+    api_rate_limit_reply: str = "E106"
+    api_max_bytes: int = 10 * 1024 * 1024
+    api_timeout: float = 35.0
+
     def __post_init__(self) -> None:
-        if not isinstance(self.scenarios, tuple):
-            object.__setattr__(self, "scenarios", tuple(self.scenarios))
-        if not isinstance(self.allowed_hosts, tuple):
-            object.__setattr__(self, "allowed_hosts", tuple(self.allowed_hosts))
+        for name in ("scenarios", "allowed_hosts", "api_keys", "api_routes"):
+            value = getattr(self, name)
+            if not isinstance(value, tuple | str | dict):  # a list: a tuple (hashable)
+                object.__setattr__(self, name, tuple(value))
         validate(self)
 
     def replace(self, **changes: Any) -> Settings:
@@ -171,6 +184,23 @@ def validate(s: Settings) -> None:
         raise ConfigError("seed", f"must be an integer or unset (got {s.seed!r})")
     if not isinstance(s.moderation, bool):
         raise ConfigError("moderation", f"must be true or false (got {s.moderation!r})")
+    _validate_api(s)
+
+
+def _validate_api(s: Settings) -> None:
+    if not isinstance(s.api_keys, tuple) or not all(isinstance(k, str) and k for k in s.api_keys):
+        raise ConfigError("api_keys", "must be a list of API keys (non-empty text)")
+    for name, check in (("api_routes", parse_rules), ("api_defaults", parse_defaults)):
+        try:
+            check(getattr(s, name))
+        except RuleError as exc:
+            raise ConfigError(name, str(exc)) from None
+    if not isinstance(s.api_magic_numbers, bool):
+        raise ConfigError("api_magic_numbers", "must be true or false")
+    _check_positive("api_rate_limit", s.api_rate_limit, allow_zero=True)
+    _check_choice("api_rate_limit_reply", s.api_rate_limit_reply, RATE_LIMIT_REPLIES)
+    _check_int("api_max_bytes", s.api_max_bytes, 1024, 1024**3)
+    _check_positive("api_timeout", s.api_timeout, allow_zero=True)
 
 
 def _check_choice(name: str, value: object, choices: tuple[str, ...]) -> None:

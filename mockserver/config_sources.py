@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import dataclasses
 import difflib
+import json
 import os
 import tomllib
 from collections.abc import Mapping
@@ -33,6 +34,9 @@ _KINDS = {
     "keep_postbacks": "int", "keep_days": "float",
     "scenarios": "list", "allowed_hosts": "names", "connection_limit": "int",
     "idle_timeout": "int", "header_timeout": "int", "heartbeat": "float",
+    "api_keys": "csv", "api_routes": "json", "api_defaults": "json",
+    "api_magic_numbers": "bool", "api_rate_limit": "float", "api_max_bytes": "int",
+    "api_timeout": "float",
 }  # fmt: skip
 
 
@@ -63,6 +67,14 @@ def _convert(kind: str, value: Any) -> Any:
     kind = kind.rstrip("?")
     if optional and (value is None or (isinstance(value, str) and value.strip().lower() in _NONE)):
         return None
+    if kind == "csv":  # comma-separated text, or a list
+        if isinstance(value, str):
+            return tuple(p.strip() for p in value.split(",") if p.strip())
+        if isinstance(value, list | tuple) and all(isinstance(v, str) for v in value):
+            return tuple(value)
+        raise TypeError("expected a list of text (or comma-separated text)")
+    if kind == "json":  # JSON text (environment, flags) or TOML tables
+        return json.loads(value) if isinstance(value, str) else value
     if kind == "list":
         if isinstance(value, str):
             return tuple(p for p in value.split(os.pathsep) if p)

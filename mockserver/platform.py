@@ -24,7 +24,9 @@ from mockserver.engine.store import Store
 from mockserver.engine.timeline import Event, Timeline
 from mockserver.engine.transport import Transport
 from mockserver.inbox import Inbox
-from mockserver.scenarios.service import ScenarioService
+from mockserver.run_service import ScenarioService
+from mockserver.scenarios.model import Scenario
+from mockserver.sends.service import SendService
 from mockserver.wire.model import Postback
 
 if TYPE_CHECKING:
@@ -76,6 +78,8 @@ class MockPlatform:
             self.store.set_retention(self._retention)
         self.inbox = Inbox(self, self.publish)
         self._scenarios = ScenarioService(self)
+        #: the platform's send API (``/API/wxml/1.3/``, ``/ep/v1/``, ``/ep/v2/``)
+        self.api = SendService(self)
         self._closed = False
         self._real: RealRunner | None = None
         self._virtual: VirtualRunner | None = None
@@ -223,6 +227,7 @@ class MockPlatform:
     def reset(self) -> None:
         """Drop all state: postbacks, attempts, messages, moderation, runs."""
         self._scenarios.clear()
+        self.api.reset()
         if self._remote is not None:
             self._remote.call("reset")
             return
@@ -255,6 +260,14 @@ class MockPlatform:
         options = {"vars": vars, "seed": seed, "postback_url": postback_url, "flavor": flavor,
                    "revision": revision, "pins": tuple(pins)}  # fmt: skip
         return self._scenarios.start(name, **options)
+
+    def scenario(self, name: str) -> Scenario:
+        """A scenario by name (UnknownScenarioError names the close ones)."""
+        return self._scenarios.library.get(name)
+
+    def scenario_supports(self, name: str, flavor: str, revision: str) -> bool:
+        """Whether scenario ``name`` exists and can be written in ``flavor`` and ``revision``."""
+        return self._scenarios.supports(name, flavor, revision)
 
     def runs(self, limit: int = 50) -> list[dict[str, Any]]:
         return self._scenarios.runs(limit)
@@ -320,6 +333,7 @@ class MockPlatform:
         if self._closed:
             return True
         self._closed = True
+        self.api.close()
         drained = True
         timeout = self._settings.drain_timeout if drain_timeout is None else drain_timeout
         if self._real is not None:

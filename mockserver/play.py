@@ -15,7 +15,8 @@ import click
 
 from mockserver.config import ConfigError, Settings
 from mockserver.platform import MockPlatform
-from mockserver.scenarios import ScenarioError, approve, reject, runs_of
+from mockserver.runs import approve, reject, runs_of
+from mockserver.scenarios import ScenarioError
 from mockserver.wire.revisions import REVISIONS
 
 _DONE = {"approve": "approved", "reject": "rejected"}

@@ -101,3 +101,14 @@ def test_public_url_for_links_in_postbacks(tmp_path: Path) -> None:
     assert given.base_url == "http://mockserver:8055"
     with pytest.raises(ConfigError, match="public_url"):
         Settings(public_url="mockserver:8055")
+
+
+def test_revision_from_every_source(tmp_path: Path) -> None:
+    assert Settings().revision == "sky-a"  # the seed documents
+    write(tmp_path, 'revision = "sky-legacy"\n')
+    assert load_settings({}, environ={}, cwd=tmp_path).revision == "sky-legacy"
+    env = {"MOCKSERVER_REVISION": "sky-b"}
+    assert load_settings({}, environ=env, cwd=tmp_path).revision == "sky-b"
+    assert load_settings({"revision": "sky-a"}, environ=env, cwd=tmp_path).revision == "sky-a"
+    with pytest.raises(ConfigError, match=r"setting 'revision': 'sky-c' is not one of sky-a"):
+        load_settings({"revision": "sky-c"}, environ={}, cwd=tmp_path)

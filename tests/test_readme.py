@@ -59,11 +59,18 @@ def test_the_set_up_commands_share_one_virtual_environment() -> None:
 def _commands(script: str) -> list[list[str]]:
     """The simple commands of a shell block: comments dropped, continuations joined."""
     joined = script.replace("\\\n", " ")
-    return [
-        shlex.split(line)
-        for line in joined.splitlines()
-        if line.strip() and not line.lstrip().startswith("#")
-    ]
+    commands: list[list[str]] = []
+    pending = ""
+    for line in joined.splitlines():
+        if not pending and (not line.strip() or line.lstrip().startswith("#")):
+            continue
+        pending = f"{pending}\n{line}" if pending else line
+        try:
+            commands.append(shlex.split(pending))
+        except ValueError:  # a quoted string goes on over the next line
+            continue
+        pending = ""
+    return commands
 
 
 def test_every_later_command_finds_its_tool() -> None:
@@ -123,6 +130,27 @@ def test_quick_start_against_a_live_server(tmp_path: Path, receiver: Receiver) -
         assert codes == ["N101", "N102", "N211"]
     finally:
         server.stop()
+
+
+def test_send_sms_example_of_the_readme() -> None:
+    from mockserver.app import create_app
+    from mockserver.config import Settings
+
+    script = block("send-sms")
+    xml = re.search(r"'xml=(.*?)'", script, re.S)
+    assert xml, script
+    settings = Settings(clock="virtual", data_dir=":memory:", postback_url=RECEIVER)
+    app = create_app(settings)
+    platform = app.extensions["mockserver"]
+    try:
+        path = script.split("http://127.0.0.1:8055", 1)[1].split()[0]
+        reply = app.test_client().post(path, data={"xml": xml.group(1)})
+        assert "<TRACKINGID>U01TXzc2Nzg2Nw==</TRACKINGID>" in reply.get_data(as_text=True)
+        platform.advance(60)
+        codes = [p["code"] for p in reversed(platform.postbacks())]
+        assert codes == ["N201", "N202", "N211"]
+    finally:
+        platform.close()
 
 
 def test_run_command_of_the_readme(receiver: Receiver) -> None:

@@ -77,6 +77,38 @@ MIGRATIONS: tuple[str, ...] = (
         data TEXT NOT NULL
     );
     """,
+    # 2: the platform API (mockserver/sends): saved MMS content, the call log, id counters,
+    # MMS inbox messages removed through the API
+    """
+    CREATE TABLE saved_mms (
+        mmsid INTEGER PRIMARY KEY,
+        created REAL NOT NULL,
+        ready REAL NOT NULL,
+        result TEXT NOT NULL,
+        run_id TEXT,
+        data TEXT NOT NULL
+    );
+    CREATE TABLE api_calls (
+        id INTEGER PRIMARY KEY,
+        created REAL NOT NULL,
+        dialect TEXT NOT NULL,
+        action TEXT,
+        api_key TEXT,
+        outcome TEXT NOT NULL,
+        code TEXT,
+        http_status INTEGER NOT NULL,
+        tracking_id TEXT,
+        mmsid TEXT,
+        run_ids TEXT NOT NULL,
+        source TEXT,
+        detail TEXT,
+        request TEXT NOT NULL,
+        reply BLOB NOT NULL
+    );
+    CREATE INDEX api_calls_tracking ON api_calls (tracking_id);
+    CREATE TABLE api_counters (name TEXT PRIMARY KEY, value INTEGER NOT NULL);
+    CREATE TABLE mms_inbox_removed (id TEXT PRIMARY KEY, removed REAL NOT NULL);
+    """,
 )
 
 SCHEMA_VERSION = len(MIGRATIONS)

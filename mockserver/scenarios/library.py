@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
@@ -92,3 +93,9 @@ class Library:
 
     def __contains__(self, name: object) -> bool:
         return name in self._by_name
+
+
+@functools.lru_cache(maxsize=8)
+def default_library(folders: tuple[str, ...]) -> Library:
+    """The built-ins plus ``folders``, loaded once per set of folders."""
+    return Library(folders)

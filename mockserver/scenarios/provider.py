@@ -62,6 +62,10 @@ class PlatformProvider(BaseProvider):
         super().__init__(generator)
         self._counter = 0
 
+    def reset(self) -> None:
+        """Forget the run's counter (a pooled provider starts each run afresh)."""
+        self._counter = 0
+
     # -- numbers ---------------------------------------------------------------------------
     def msisdn(self, country: str | None = None) -> str:
         """A mobile number in international format without ``+`` (``16503333058``)."""

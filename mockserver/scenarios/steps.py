@@ -21,7 +21,8 @@ from mockserver.wire.catalog import CODES, PostbackType, lookup, types_for
 from mockserver.wire.events import EVENTS
 from mockserver.wire.quirks import QUIRKS
 
-_KIND_ORIGINS = {"mt": ("SMS_MT", "MMS_MT"), "mo": ("SMS_MO", "MMS_MO")}
+#: An MT scenario may hold an SMS MO: the handset answering the message (sms-reply).
+_KIND_ORIGINS = {"mt": ("SMS_MT", "MMS_MT", "SMS_MO"), "mo": ("SMS_MO", "MMS_MO")}
 _LIST_FIELDS = frozenset({"CONTENT"})
 
 

@@ -18,6 +18,8 @@ LIVE_SETTINGS = (
     "postback_url", "mo_postback_url", "flavor", "revision", "body_mode", "time_scale",
     "retry_attempts",
     "retry_interval", "retry_backoff", "retry_mode", "timeout", "success", "moderation",
+    "api_keys", "api_routes", "api_defaults", "api_magic_numbers", "api_rate_limit",
+    "api_rate_limit_reply",
 )  # fmt: skip
 _SETTING_TYPES: dict[str, tuple[type, ...]] = {
     "postback_url": (str,), "mo_postback_url": (str,), "flavor": (str,), "revision": (str,),
@@ -25,6 +27,8 @@ _SETTING_TYPES: dict[str, tuple[type, ...]] = {
     "time_scale": (int, float), "retry_attempts": (int,), "retry_interval": (int, float),
     "retry_backoff": (int, float), "retry_mode": (str,), "timeout": (int, float),
     "success": (str,), "moderation": (bool,),
+    "api_keys": (list,), "api_routes": (list,), "api_defaults": (dict,),
+    "api_magic_numbers": (bool,), "api_rate_limit": (int, float), "api_rate_limit_reply": (str,),
 }  # fmt: skip
 
 
@@ -32,6 +36,7 @@ def settings_view(settings: Settings) -> dict[str, Any]:
     """The settings as JSON; the token is never shown."""
     data = dataclasses.asdict(settings)
     data["token"] = "***" if settings.token else None
+    data["api_keys"] = ["***"] * len(settings.api_keys)
     data["scenarios"] = list(settings.scenarios)
     return {"settings": data, "live": list(LIVE_SETTINGS)}
 

@@ -117,6 +117,26 @@ PATHS: dict[str, dict[str, Any]] = {
     "/postbacks/{postback_id}/replay": {
         "post": _op("Send it again as a new postback", "201", parameters=[_path_id("postback_id")])
     },
+    "/calls": {
+        "get": _op(
+            "The platform API call log, newest first",
+            parameters=_query(
+                "action",
+                "outcome",
+                "code",
+                "tracking_id",
+                "mmsid",
+                "api_key",
+                "run_id",
+                "since",
+                "limit",
+                "offset",
+            ),
+        )
+    },
+    "/calls/{call_id}": {
+        "get": _op("One platform API call: request, reply, runs", parameters=[_path_id("call_id")])
+    },
     "/clock": {"get": _op("Clock kind and current platform time")},
     "/clock/advance": {
         "post": _op(

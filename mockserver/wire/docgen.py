@@ -7,18 +7,22 @@ python -m mockserver.wire.docgen --check  # exit 1 if it is out of date
 from __future__ import annotations
 
 import sys
+from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 
 from mockserver.wire.catalog import CATALOG, PostbackType
+from mockserver.wire.events import EVENTS
 from mockserver.wire.quirks import QUIRKS
-from mockserver.wire.render import render
+from mockserver.wire.render import Envelope, render
 from mockserver.wire.revisions import FORMS
 from mockserver.wire.samples import example_fields
 
 _EXAMPLE_TIME = datetime(2013, 11, 5, 10, 41, 8, tzinfo=UTC)
 DOC = Path(__file__).resolve().parents[2] / "docs" / "wire.md"
 MARKERS = {
+    "revisions": ("<!-- revisions:start -->", "<!-- revisions:end -->"),
+    "events": ("<!-- events:start -->", "<!-- events:end -->"),
     "catalogue": ("<!-- catalogue:start -->", "<!-- catalogue:end -->"),
     "quirks": ("<!-- quirks:start -->", "<!-- quirks:end -->"),
     "examples": ("<!-- examples:start -->", "<!-- examples:end -->"),
@@ -45,6 +49,76 @@ def catalogue_table() -> str:
         for e in CATALOG.values()
     ]
     return "\n".join([head, rule, *rows])
+
+
+def _envelope(form: str) -> str:
+    if form == "sky-legacy":
+        return "`<POSTBACK>` of `<NOTIFICATION id created>` with ORIGIN, CODE, BODY"
+    if form == "sinch-xml":
+        return "`<postback>`, lowercase hyphenated names"
+    if form == "sinch-json":
+        return "one JSON object, lowercase hyphenated keys, short statuses"
+    mt = Envelope.of(CATALOG["SMS_MT/N201"], form)
+    mo = Envelope.of(CATALOG["SMS_MO/N211"], form)
+    mms_mo = Envelope.of(CATALOG["MMS_MO/N401"], form)
+    parts = ["MT root with xsi attributes" if mt.schema else "plain `<POSTBACK>` root"]
+    parts.append("SMS MO " + ("with" if mo.declaration else "without") + " XML declaration")
+    parts.append("MMS MO " + ("wrapped in `<NOTIFICATION>`" if mms_mo.wrap else "unwrapped"))
+    return "; ".join(parts)
+
+
+def _has(form: str, key: str, node: str) -> str:
+    layout = CATALOG[key].forms.get(form)
+    if layout is None:
+        return "—"
+    return "yes" if node in layout.names else "no"
+
+
+def _label(entry: PostbackType) -> str:
+    """N202 and E202 exist under two origins: those are named with theirs."""
+    twins = sum(1 for e in CATALOG.values() if e.code == entry.code)
+    return entry.key if twins > 1 else entry.code
+
+
+def revisions_table() -> str:
+    """What differs between the forms, read from the catalogue and the envelopes."""
+    head = "| | " + " | ".join(FORMS) + " |"
+    rows = [head, "|" + " --- |" * (1 + len(FORMS))]
+
+    def row(label: str, cell: Callable[[str], str]) -> None:
+        rows.append(f"| {label} | " + " | ".join(cell(f) for f in FORMS) + " |")
+
+    row("envelope", _envelope)
+    row("FROM on MT (N201, N101)", lambda f: _has(f, "MMS_MT/N101", "FROM"))
+    row("SMS MO TRANSACTIONID", lambda f: _has(f, "SMS_MO/N211", "TRANSACTIONID"))
+    row("MMS MO SUBJECT", lambda f: _has(f, "MMS_MO/N401", "SUBJECT"))
+    row("FROM_MASK on SMS MT", lambda f: _has(f, "SMS_MT/N201", "FROM_MASK"))
+    row("codes", lambda f: ", ".join(_label(e) for e in CATALOG.values() if f in e.forms))
+    row(
+        "codes it does not have",
+        lambda f: ", ".join(_label(e) for e in CATALOG.values() if f not in e.forms) or "—",
+    )
+    return "\n".join(rows)
+
+
+def events_table() -> str:
+    """How each form writes each scenario event."""
+    rows = [
+        "| event | what happened | " + " | ".join(FORMS) + " |",
+        "|" + " --- |" * (2 + len(FORMS)),
+    ]
+    for event in EVENTS.values():
+        cells = []
+        for form in FORMS:
+            written = event.forms.get(form)
+            if written is None:
+                cells.append("—")
+                continue
+            status = written.fields.get("STATUS")
+            several = len(CATALOG[f"{written.origin}/{written.code}"].statuses) > 1
+            cells.append(written.code + (f" `{status}`" if status and several else ""))
+        rows.append(f"| `{event.name}` | {event.description} | " + " | ".join(cells) + " |")
+    return "\n".join(rows)
 
 
 def quirks_table() -> str:
@@ -75,7 +149,13 @@ def examples() -> str:
 
 
 def generate(text: str) -> str:
-    sections = {"catalogue": catalogue_table(), "quirks": quirks_table(), "examples": examples()}
+    sections = {
+        "revisions": revisions_table(),
+        "events": events_table(),
+        "catalogue": catalogue_table(),
+        "quirks": quirks_table(),
+        "examples": examples(),
+    }
     for name, (start, end) in MARKERS.items():
         before, rest = text.split(start, 1)
         _, after = rest.split(end, 1)

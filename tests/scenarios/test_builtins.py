@@ -9,7 +9,8 @@ from urllib.parse import unquote_plus
 import pytest
 
 from mockserver.platform import MockPlatform
-from mockserver.scenarios import Library, ScenarioError, approve, plan, start_run
+from mockserver.runs import approve, start_run
+from mockserver.scenarios import Library, ScenarioError, plan
 from mockserver.scenarios.model import supported_forms
 from mockserver.wire import parse, parse_bundle
 from tests import conformance
@@ -44,6 +45,11 @@ EXPECTED: dict[str, dict[str, set[tuple[str, ...]]]] = {
     "sms-mo-bundle-several": {"*": {("N211", "N211", "N211")}},
     "mms-mo": {"*": {("N401",)}},
     "mms-mo-moderated": {"*": {("N401",)}},
+    "sms-delivered-late": {"*": {("N201", "N202")}},
+    "mms-delivered-late": {"*": {("N101", "N102")}},
+    "mms-save-encoded": {"*": {("N003",)}},
+    "sms-reply": {"*": {("N201", "N202", "N211")}},
+    "mms-reply": {"*": {("N101", "N102", "N211")}},
 }  # fmt: skip
 #: the forms each scenario can be written in (the others refuse with a clear error)
 NOT_IN = {
@@ -52,7 +58,8 @@ NOT_IN = {
     "mms-degraded-to-xhtml": {L}, "mms-send-failed": {L}, "mms-device-discovery": {A, L},
     "mms-save-encoding-failed": {L}, "mms-save-video-failed": {L}, "mms-send-inline": {A, L},
     "sms-mo": {SX}, "sms-mo-legacy-bundle": {SX, SJ}, "sms-mo-bundle-several": {SX, SJ},
-    "mixed-traffic": {L}, "load-burst": {SX},
+    "mixed-traffic": {L}, "load-burst": {SX}, "sms-delivered-late": {SX}, "sms-reply": {SX},
+    "mms-reply": {SX},
 }  # fmt: skip
 #: per-message sequences of the multi-message scenarios
 PER_MESSAGE = {

@@ -5,7 +5,8 @@ from __future__ import annotations
 import pytest
 
 from mockserver.platform import MockPlatform
-from mockserver.scenarios import Library, ScenarioError, approve, loads, reject, runs_of, start_run
+from mockserver.runs import approve, reject, runs_of, start_run
+from mockserver.scenarios import Library, ScenarioError, loads
 from mockserver.wire import parse
 from tests.scenarios.conftest import URL, Recorder
 

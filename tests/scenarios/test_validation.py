@@ -61,8 +61,8 @@ CASES = [
         "reorder on the last step has nothing to swap with at mms.yaml:5:5",
     ),
     (
-        HEAD + "steps:\n  - postback: N211\n",
-        "N211 is an SMS_MO postback in a kind: mt scenario at mms.yaml:5:15; set kind: mo",
+        HEAD + "steps:\n  - postback: N401\n",
+        "N401 is an MMS_MO postback in a kind: mt scenario at mms.yaml:5:15; set kind: mo",
     ),
     (
         HEAD + "steps:\n  - postback: SMS_MT/N101\n",

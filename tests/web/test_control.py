@@ -127,3 +127,15 @@ def test_status_page_escapes(client: FlaskClient, platform: MockPlatform) -> Non
     page = client.get("/").get_data(as_text=True)
     assert "&lt;script&gt;" in page
     assert "<script>" not in page
+
+
+def test_revision_is_a_live_setting(client: FlaskClient, platform: MockPlatform) -> None:
+    assert client.get("/mock/api/v1/settings").get_json()["settings"]["revision"] == "sky-a"
+    patched = client.patch("/mock/api/v1/settings", json={"revision": "sky-b"})
+    assert patched.status_code == 200
+    assert platform.settings.revision == "sky-b"
+    bad = client.patch("/mock/api/v1/settings", json={"revision": "b"})
+    assert bad.status_code == 400
+    assert error_of(bad)["field"] == "revision"
+    run = client.post("/mock/api/v1/scenarios/sms-mo/runs", json={"seed": 1}).get_json()
+    assert run["revision"] == "sky-b"  # a run takes the server's revision by default

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from flask.testing import FlaskClient
 
 from mockserver import wire
@@ -68,3 +69,49 @@ def test_run_errors(client: FlaskClient) -> None:
     )
     assert unknown_var.status_code == 400
     assert error_of(client.get("/mock/api/v1/runs/nope"))["code"] == "not_found"
+
+
+def test_run_with_a_revision_and_a_pinned_branch(
+    client: FlaskClient, platform: MockPlatform, receiver: Receiver
+) -> None:
+    body = {"seed": 3, "revision": "sky-b", "pin": ["expired"]}
+    response = client.post("/mock/api/v1/scenarios/sms-not-delivered/runs", json=body)
+    assert response.status_code == 201, response.get_json()
+    run = response.get_json()
+    assert (run["revision"], run["pins"], run["choices"]) == ("sky-b", ["expired"], ["expired"])
+    platform.run_until_idle()
+    parsed = [wire.parse(b) for b in receiver.bodies()]
+    assert [(p.code, p.fields["STATUS"]) for p in parsed] == [
+        ("N201", "Message Sent"),
+        ("E202", "Message Sent/Expired"),
+    ]
+    assert all(b.startswith(b"<?xml version='1.0'?>\n<POSTBACK>") for b in receiver.bodies())
+
+
+@pytest.mark.parametrize(
+    ("body", "field", "text"),
+    [
+        ({"revision": "sky-c"}, None, "unknown revision 'sky-c'"),
+        ({"pin": "rejected"}, "pin", "must be"),
+        ({"pin": [3]}, "pin", "list of branch labels"),
+        ({"pin": ["nope"]}, None, "no branch labelled 'nope'"),
+    ],
+)
+def test_bad_revision_or_pin_is_a_400(
+    client: FlaskClient, body: dict[str, object], field: str | None, text: str
+) -> None:
+    response = client.post("/mock/api/v1/scenarios/mixed-traffic/runs", json=body)
+    assert response.status_code == 400
+    error = error_of(response)
+    assert text in error["message"]
+    if field:
+        assert error["field"] == field
+
+
+def test_a_scenario_a_revision_cannot_write_is_refused(client: FlaskClient) -> None:
+    response = client.post(
+        "/mock/api/v1/scenarios/mms-device-discovery/runs", json={"revision": "sky-a"}
+    )
+    assert response.status_code == 400
+    assert "cannot be written in revision sky-a" in error_of(response)["message"]
+    assert client.get("/mock/api/v1/postbacks").get_json()["postbacks"] == []

@@ -34,6 +34,10 @@ XHTML = {"to": "16502424956", "mmsid": "39755", "tracking_id": "TU1TXzU5Nzg3Nw==
 MMS_MO = {"from": "13217949521", "to": "74700", "keyword": "all",
           "tracking_id": "MMS_MO_iLnCRrL6", "spid": "0001470", "subject": "Hello there",
           "content": ["URL of Content Here"] * 3}  # fmt: skip
+SINCH_MO = {
+    "flavor": "sinch-xml",
+    "vars": {**MMS_MO, "from": "14082257140", "to": "28444", "spid": "31002", "subject": ""},
+}
 E101_REASON = (
     "Error fetching object(Database Error: Could not find number/email imported in database)"
 )
@@ -84,34 +88,8 @@ CASES: dict[str, tuple[str, dict[str, Any], list[str]]] = {
     ),
     "n401-seed000": ("mms-mo", {"vars": MMS_MO}, ["sky_n401_seed000"]),
     "n401-seed001": ("mms-mo", {"vars": MMS_MO}, ["sky_n401_seed001"]),
-    "sinch-n401-seed003": (
-        "mms-mo",
-        {
-            "flavor": "sinch-xml",
-            "vars": {
-                **MMS_MO,
-                "from": "14082257140",
-                "to": "28444",
-                "spid": "31002",
-                "subject": "",
-            },
-        },
-        ["sinch_n401_seed003"],
-    ),
-    "sinch-n401-seed004": (
-        "mms-mo",
-        {
-            "flavor": "sinch-xml",
-            "vars": {
-                **MMS_MO,
-                "from": "14082257140",
-                "to": "28444",
-                "spid": "31002",
-                "subject": "",
-            },
-        },
-        ["sinch_n401_seed004"],
-    ),
+    "sinch-n401-seed003": ("mms-mo", SINCH_MO, ["sinch_n401_seed003"]),
+    "sinch-n401-seed004": ("mms-mo", SINCH_MO, ["sinch_n401_seed004"]),
 }
 
 

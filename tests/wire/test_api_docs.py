@@ -19,7 +19,7 @@ SINCH_JSON = re.findall(r"-H 'x-api-key: KEY' -d '(.*?)'", DOC, re.DOTALL)
 
 
 def test_examples_were_found() -> None:
-    assert (len(GET_URLS), len(XML_FIELDS), len(RAW_BODIES)) == (6, 4, 1)
+    assert (len(GET_URLS), len(XML_FIELDS), len(RAW_BODIES)) == (7, 4, 1)
     assert (len(SINCH_XML), len(SINCH_JSON)) == (1, 1)
 
 

@@ -11,6 +11,7 @@ from mockserver import wire
 from mockserver.wire.catalog import CATALOG
 from mockserver.wire.samples import documented_cases as cases
 from mockserver.wire.samples import example_fields as full_fields
+from tests import conformance
 
 CASES = [
     (key, form, status, mode)
@@ -38,6 +39,7 @@ def test_round_trip(key: str, form: str, status: str | None, body_mode: str) -> 
         revision=revision,
         body_mode=body_mode,
     )
+    conformance.check(body, form)  # written wholly in its form: nothing from another leaks in
     if form == "sky-legacy":
         raw = body if body_mode == "raw" else unquote_plus(body.decode()[4:]).encode()
         parsed = wire.parse_bundle(raw)[0].postback

@@ -1,4 +1,8 @@
-"""Running a scenario on a platform: plan it, put its postbacks on the engine's timeline.
+"""Running a scenario on a platform: the scenarios layer plans, this runs the plan (puts its
+postbacks on the engine's timeline, holds moderated phases in the inbox).
+
+Every entry point (platform API, control API, CLI, pytest plugin) starts runs through
+``MockPlatform.run_scenario``, which calls :func:`start_run`.
 
 ``start_run`` needs only the platform's ``schedule``-family API (``prepare``,
 ``schedule_many``, ``now``, ``clock``, ``settings``). Moderation holds are kept in the run
@@ -7,7 +11,6 @@
 
 from __future__ import annotations
 
-import functools
 import threading
 import uuid
 import weakref
@@ -15,8 +18,9 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from mockserver.inbox import Held
 from mockserver.scenarios.errors import ScenarioError
-from mockserver.scenarios.library import Library
+from mockserver.scenarios.library import Library, default_library
 from mockserver.scenarios.model import Scenario
 from mockserver.scenarios.plan import Plan, PlannedPostback
 from mockserver.scenarios.planner import plan
@@ -165,8 +169,6 @@ def _hold_in_inbox(platform: Platform, run: Run) -> None:
     inbox = getattr(platform, "inbox", None)
     if inbox is None or len(run.holds) != 1 or run.plan.holds[0].on_reject:
         return
-    from mockserver.inbox import Held
-
     hold = run.holds[0]
     scale = platform.clock.time_scale or 1.0
     held = [
@@ -175,12 +177,6 @@ def _hold_in_inbox(platform: Platform, run: Run) -> None:
     ]
     summary = {k: v for k, v in hold.item.items() if k in _SUMMARY}
     hold.moderation_id = inbox.hold(held, summary, url=run.url, run_id=run.id)
-
-
-@functools.lru_cache(maxsize=8)
-def default_library(folders: tuple[str, ...]) -> Library:
-    """The built-ins plus ``folders``, loaded once per set of folders."""
-    return Library(folders)
 
 
 def _schedule(platform: Platform, run: Run, items: list[PlannedPostback]) -> list[int]:

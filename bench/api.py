@@ -1,0 +1,187 @@
+"""Benchmark: the platform's send API (sendSMS) against `mockserver serve` (127.0.0.1 only).
+
+    /work/venv/bin/python bench/api.py [--count 5000] [--connections 16] [--threads 16]
+                                       [--workers 8] [--deadline 180]
+
+Figures measured in the same run, with the same client:
+  baseline   a trivial waitress WSGI app (same --threads) that reads each request and answers
+             200 with a fixed Skycore sendSMS reply: the ceiling of waitress + client here
+  simulator  `mockserver serve` (real SQLite in a temp --data-dir, --time-scale 0.01,
+             --postback-url to bench/_receiver.py): POST /API/wxml/1.3/index.php with a form
+             field `xml` holding a sendSMS request; each call is parsed, logged, and starts a
+             run of sms-delivered whose two postbacks (N201, N202) go to the receiver
+The client keeps --connections keep-alive connections with one request in flight on each.
+"sends/s" counts HTTP 200 replies over the time the client ran; every
+postback (2 per send) must be delivered (read from the server's SQLite file).
+Target: the simulator's rate >= 0.5 x the baseline's, and every postback delivered.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import functools
+import sys
+import tempfile
+import threading
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import quote_plus
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from _receiver import ReceiverProcess
+from serve import _BANNER, Child, Conn, cpu_split, wait_delivered
+
+TARGET_RATIO = 0.5
+PATH = "/API/wxml/1.3/index.php"
+REPLY = b"<RESPONSE>\n    <STATUS>Success</STATUS>\n    <TRACKINGID>U01TXzc2Nzg2Nw==</TRACKINGID>\n    <TO>15551234888</TO>\n</RESPONSE>"  # noqa: E501
+
+
+def requests_for(count: int, first: int = 0) -> list[bytes]:
+    """Ready-made HTTP/1.1 requests: sendSMS in a form field ``xml``, distinct recipients
+    (ending in 99: no magic number)."""
+    out = []
+    for n in range(first, first + count):
+        xml = (
+            "<REQUEST><ACTION>sendSMS</ACTION><API_KEY>bench-key</API_KEY>"
+            f"<TO>155{n % 10**7:07d}99</TO><FROM>60856</FROM><TEXT>bench message {n}</TEXT>"
+            "</REQUEST>"
+        )
+        body = ("xml=" + quote_plus(xml)).encode()
+        head = (
+            f"POST {PATH} HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+            "Content-Type: application/x-www-form-urlencoded\r\n"
+            f"Content-Length: {len(body)}\r\n\r\n"
+        ).encode()
+        out.append(head + body)
+    return out
+
+
+@dataclass
+class Tally:
+    ok: int = 0
+    other: int = 0
+    first_other: int = 0
+
+    def count(self, status: int) -> None:
+        if status == 200:
+            self.ok += 1
+        else:
+            self.other += 1
+            self.first_other = self.first_other or status
+
+
+@dataclass
+class Run:
+    accepted: int
+    rejected: int
+    first_bad_status: int
+    seconds: float
+
+    @property
+    def rate(self) -> float:
+        return self.accepted / self.seconds
+
+
+def run_client(port: int, work: list[bytes], connections: int) -> Run:
+    async def main() -> Run:
+        loop = asyncio.get_running_loop()
+        tally = Tally()
+        shares = [work[i::connections] for i in range(connections)]
+        futures = [loop.create_future() for _ in shares]
+        start = time.perf_counter()
+        for share, done in zip(shares, futures, strict=True):
+            await loop.create_connection(
+                functools.partial(Conn, share, done, tally),  # type: ignore[arg-type]
+                "127.0.0.1",
+                port,
+            )
+        await asyncio.wait_for(asyncio.gather(*futures), timeout=600)
+        return Run(tally.ok, tally.other, tally.first_other, time.perf_counter() - start)
+
+    return asyncio.run(main())
+
+
+def baseline_app(environ: dict[str, object], start_response: object) -> list[bytes]:
+    stream = environ["wsgi.input"]
+    stream.read(int(str(environ.get("CONTENT_LENGTH") or 0)))  # type: ignore[attr-defined]
+    headers = [("Content-Type", "text/html; charset=UTF-8"), ("Content-Length", str(len(REPLY)))]
+    start_response("200 OK", headers)  # type: ignore[operator]
+    return [REPLY]
+
+
+def serve_baseline(threads: int) -> None:
+    import waitress
+
+    server = waitress.create_server(baseline_app, host="127.0.0.1", port=0, threads=threads)
+    print(f"baseline listening on http://127.0.0.1:{server.effective_port}", flush=True)
+    threading.Thread(target=server.run, daemon=True).start()
+    sys.stdin.read()
+    server.close()
+
+
+def baseline(args: argparse.Namespace) -> tuple[Run, float]:
+    child = Child([sys.executable, __file__, "--baseline-server", str(args.threads)], _BANNER)
+    try:
+        run_client(child.port, requests_for(args.warmup), args.connections)
+        cpu0 = sum(cpu_split(child.proc.pid))
+        run = run_client(child.port, requests_for(args.count), args.connections)
+        return run, sum(cpu_split(child.proc.pid)) - cpu0
+    finally:
+        child.stop()
+
+
+def simulator(args: argparse.Namespace, receiver: ReceiverProcess) -> tuple[Run, int, float]:
+    with tempfile.TemporaryDirectory(prefix="bench-api-") as data_dir:
+        command = [
+            sys.executable, "-m", "mockserver", "serve", "--port", "0",
+            "--data-dir", data_dir, "--postback-url", receiver.url, "--time-scale", "0.01",
+            "--threads", str(args.threads), "--workers", str(args.workers),
+        ]  # fmt: skip
+        child = Child(command, _BANNER)
+        db = str(Path(data_dir) / "mockserver.sqlite3")
+        try:
+            run_client(child.port, requests_for(args.warmup, 10**6), args.connections)
+            start = time.monotonic()
+            run = run_client(child.port, requests_for(args.count), args.connections)
+            want = 2 * (args.warmup + args.count)
+            got, done = wait_delivered(db, want, time.monotonic() + args.deadline)
+            return run, got - 2 * args.warmup, done - start
+        finally:
+            child.stop()
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--count", type=int, default=5000)
+    parser.add_argument("--warmup", type=int, default=300)
+    parser.add_argument("--connections", type=int, default=16)
+    parser.add_argument("--threads", type=int, default=16)
+    parser.add_argument("--workers", type=int, default=8)
+    parser.add_argument("--deadline", type=float, default=180.0)
+    parser.add_argument("--baseline-server", type=int, default=0, help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.baseline_server:
+        serve_baseline(args.baseline_server)
+        return 0
+    base, base_cpu = baseline(args)
+    with ReceiverProcess() as receiver:
+        sim, delivered, seconds = simulator(args, receiver)
+    ratio = sim.rate / base.rate
+    print(f"baseline   {base.rate:8.0f} replies/s  ({base.accepted} in {base.seconds:.2f} s, "
+          f"server CPU {base_cpu:.2f} s)")  # fmt: skip
+    print(f"simulator  {sim.rate:8.0f} sends/s    ({sim.accepted} in {sim.seconds:.2f} s, "
+          f"{sim.rejected} other statuses{f', first {sim.first_bad_status}' if sim.rejected else ''})")  # noqa: E501  # fmt: skip
+    print(f"postbacks  {delivered} of {2 * args.count} delivered, last after {seconds:.1f} s")
+    ok = ratio >= TARGET_RATIO and delivered >= 2 * args.count and not sim.rejected
+    print(
+        f"ratio      {ratio:.2f} x baseline (target >= {TARGET_RATIO}): {'PASS' if ok else 'FAIL'}"
+    )
+    return 0 if ok else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
