@@ -23,6 +23,7 @@ from mockserver.web import (
     platform_api,
     runs,
     ui,
+    ui_calls,
     ui_dashboard,
     ui_log,
     ui_moderation,
@@ -44,7 +45,8 @@ from mockserver.web.lane import FastLane
 
 MAX_BODY = 1024 * 1024
 #: The browser UI, one blueprint per page area (``web/ui*.py``, templates in ``templates/``).
-UI_PAGES = (ui_dashboard, ui_scenarios, ui_phone, ui_moderation, ui_log, ui_settings, ui_timeline)
+UI_PAGES = (ui_dashboard, ui_scenarios, ui_phone, ui_moderation, ui_log, ui_calls, ui_settings,
+            ui_timeline)  # fmt: skip
 #: Path prefixes that never need the control token: those open to anyone (``web/guard.py``)
 #: and the platform's own API (apps send their API key, not the control token; the Host and
 #: cross-site checks still apply to it).

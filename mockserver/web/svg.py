@@ -73,8 +73,10 @@ def _step(span: float) -> float:
     return float(math.ceil(span / 8))
 
 
-def _extent(rows: list[dict[str, Any]], now: float) -> tuple[float, float]:
-    times: list[float] = []
+def _extent(
+    rows: list[dict[str, Any]], calls: list[dict[str, Any]], now: float
+) -> tuple[float, float]:
+    times: list[float] = [c["created"] for c in calls]
     for r in rows:
         times += [r["created"], r["due"]]
         for a in r["attempts_log"]:
@@ -85,9 +87,17 @@ def _extent(rows: list[dict[str, Any]], now: float) -> tuple[float, float]:
     return start, max(max(times) - start, 0.001)
 
 
-def layout(rows: list[dict[str, Any]], now: float, link: Any) -> Drawing:
-    """``link(postback_id, attempt_number_or_None)`` gives the URL a mark points at."""
-    start, span = _extent(rows, now) if rows else (now, 1.0)
+def layout(
+    rows: list[dict[str, Any]],
+    now: float,
+    link: Any,
+    calls: list[dict[str, Any]] | None = None,
+    call_link: Any = None,
+) -> Drawing:
+    """``link(postback_id, attempt_number_or_None)`` gives the URL a mark points at; the
+    platform API ``calls`` (each a lane of its own, on top) link through ``call_link(id)``."""
+    calls = calls or []
+    start, span = _extent(rows, calls, now) if rows or calls else (now, 1.0)
     plot = WIDTH - LABEL - RIGHT
 
     def x(t: float) -> float:
@@ -95,9 +105,20 @@ def layout(rows: list[dict[str, Any]], now: float, link: Any) -> Drawing:
 
     step = _step(span)
     ticks = [(x(start + i * step), tick_label(i * step)) for i in range(int(span / step) + 1)]
-    lanes = [_lane(i, r, x, now, link) for i, r in enumerate(rows)]
-    now_x = x(now) if rows and start <= now <= start + span else None
-    return Drawing(WIDTH, TOP + LANE * len(rows) + 8, ticks, lanes, now_x, start, span)
+    lanes = [_call_lane(i, c, x, call_link) for i, c in enumerate(calls)]
+    lanes += [_lane(len(calls) + i, r, x, now, link) for i, r in enumerate(rows)]
+    now_x = x(now) if lanes and start <= now <= start + span else None
+    return Drawing(WIDTH, TOP + LANE * len(lanes) + 8, ticks, lanes, now_x, start, span)
+
+
+def _call_lane(i: int, c: dict[str, Any], x: Any, call_link: Any) -> Lane:
+    href = call_link(c["id"])
+    lane = Lane(y=TOP + LANE * i, label=f"{c['action'] or 'API call'} · call #{c['id']}",
+                sub=f"platform API · {c['outcome']}", href=href)  # fmt: skip
+    title = f"{c['action'] or 'call'}: HTTP {c['http_status']}, {c['outcome']}"
+    css = "call" if c["outcome"] == "success" else "bad"
+    lane.hits.append(Mark(x(c["created"]), title, css, href))
+    return lane
 
 
 def _lane(i: int, r: dict[str, Any], x: Any, now: float, link: Any) -> Lane:

@@ -17,7 +17,7 @@ from typing import Any
 from urllib.parse import parse_qsl
 
 from defusedxml import minidom
-from flask import Blueprint, Response, render_template, request
+from flask import Blueprint, Response, current_app, render_template, request
 from markupsafe import Markup
 from werkzeug.exceptions import HTTPException
 
@@ -39,6 +39,7 @@ NAV = (
     ("ui_phone.phone", "Phone"),
     ("ui_moderation.queue", "Moderation"),
     ("ui_log.log", "Delivery log"),
+    ("ui_calls.calls", "API calls"),
     ("ui_settings.settings", "Settings"),
 )
 STATE_CLASS = {
@@ -82,6 +83,8 @@ def page(template: str, status: int = 200, **context: Any) -> Response:
         "pending": int(pending[0]["n"]),
         "partial": request.args.get("partial") == "1",
         "notice": notice(),
+        # the live updates resume after the last event this page has seen
+        "last_seq": current_app.extensions["mockserver.events"].last_seq,
     }
     html = render_template(template, **frame, **context)
     return Response(html, status=status, mimetype="text/html")

@@ -20,4 +20,5 @@ def dashboard() -> Response:
         feed=p.browse.page({}, limit=FEED_SIZE).rows,
         runs=p.runs(limit=8),
         health=p.health(),
+        calls=p.api.call_log(8),
     )

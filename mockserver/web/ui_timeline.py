@@ -22,18 +22,27 @@ def _link(postback_id: int, attempt: int | None) -> str:
     return url_for("ui_log.detail", postback_id=postback_id) + anchor
 
 
-def _draw(rows: list[dict[str, Any]], title: str, **context: Any) -> Response:
+def _call_link(call_id: int) -> str:
+    return url_for("ui_calls.call", call_id=call_id)
+
+
+def _draw(
+    rows: list[dict[str, Any]], calls: list[dict[str, Any]], title: str, **context: Any
+) -> Response:
     p = platform()
-    drawing = layout(rows, p.now(), _link)
-    return page("timeline.html", rows=rows, drawing=drawing, title=title, **context)
+    calls = sorted(calls, key=lambda c: c["id"])
+    drawing = layout(rows, p.now(), _link, calls, _call_link)
+    return page("timeline.html", rows=rows, calls=calls, drawing=drawing, title=title, **context)
 
 
 @bp.get("/messages/<path:tracking_id>")
 def message(tracking_id: str) -> Response:
-    rows = platform().browse.message(tracking_id)
-    if not rows:
+    p = platform()
+    rows = p.browse.message(tracking_id)
+    calls = p.api.call_log(50, tracking_id=tracking_id)
+    if not rows and not calls:
         raise ApiError(404, "not_found", f"no postback with tracking id {tracking_id!r}")
-    return _draw(rows, tracking_id, tracking_id=tracking_id, run=None)
+    return _draw(rows, calls, tracking_id, tracking_id=tracking_id, run=None)
 
 
 @bp.get("/runs/<run_id>")
@@ -42,4 +51,5 @@ def run(run_id: str) -> Response:
     found = p.run(run_id)
     if found is None:
         raise ApiError(404, "not_found", f"no run {run_id!r}", "run_id")
-    return _draw(p.browse.run(run_id), found["scenario"], run=found, tracking_id=None)
+    calls = p.api.call_log(50, run_id=run_id)
+    return _draw(p.browse.run(run_id), calls, found["scenario"], run=found, tracking_id=None)

@@ -94,6 +94,10 @@
     /* a short heartbeat: the stream of a page left behind ends (and frees its slot) soon */
     var url = "/mock/api/v1/events?heartbeat=2" + (lastSeq ? "&since=" + encodeURIComponent(lastSeq) : "");
     var resumed = lastSeq !== null;
+    if (lastSeq === null) {  /* events after the page was rendered, so that none is missed */
+      lastSeq = document.body.getAttribute("data-seq");
+      url += "&since=" + encodeURIComponent(lastSeq);
+    }
     source = new EventSource(url);
     source.onopen = function () {
       setLive("on", "live");

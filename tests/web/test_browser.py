@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import requests
 
 from tests.live import LiveServer
 from tests.receiver import Receiver
@@ -72,6 +73,9 @@ def test_launch_a_scenario_and_see_its_postbacks_arrive_live(
     dashboard.goto("/")
     live_now(dashboard)
     dashboard.evaluate("window.__notReloaded = true")
+    send = "/API/wxml/1.3/index.php?action=sendsms&api_key=KEY&to=15551234888&from=60856&text=Hi"
+    assert requests.get(server.url + send, timeout=10).status_code == 200
+    dashboard.wait_for_selector("#calls >> text=sendSMS")  # the app's API call, live
     page.goto("/scenarios/sms-delivered")
     page.fill("#var-to", "15550001111")
     page.click("text=Run sms-delivered")

@@ -391,3 +391,31 @@ def test_events_take_a_shorter_heartbeat(app: Flask) -> None:
 )  # fmt: skip
 def test_bodies_are_pretty_printed(body: bytes, content_type: str, expected: str) -> None:
     assert pretty_body(body, content_type) == expected
+
+
+SEND = "/API/wxml/1.3/index.php?action=sendsms&api_key=KEY&to=15551234888&from=60856&text="
+
+
+def test_platform_api_calls_on_the_dashboard_list_and_timeline(
+    client: FlaskClient, platform: MockPlatform
+) -> None:
+    reply = client.get(SEND + "%3Cscript%3Ealert(1)%3C%2Fscript%3E")
+    assert reply.status_code == 200
+    (call,) = platform.api.call_log(5)
+    dashboard = html(client, "/")
+    assert "sendSMS" in dashboard
+    assert f'href="/calls/{call["id"]}"' in dashboard
+    assert "sendSMS" in html(client, "/calls?outcome=success")
+    assert "No API call matches" in html(client, "/calls?outcome=fault")
+    assert "outcome is one of" in html(client, "/calls?outcome=x", 400)
+    detail = html(client, f"/calls/{call['id']}")
+    assert "&lt;script&gt;" in detail or "%3Cscript%3E" in detail
+    assert "<script>alert" not in detail
+    assert "&lt;STATUS&gt;Success&lt;/STATUS&gt;" in detail  # the reply, pretty printed
+    assert "no API call" in html(client, "/calls/999", 404)
+    platform.run_until_idle()
+    timeline = html(client, f"/messages/{call['tracking_id']}")
+    assert 'class="hit call"' in timeline
+    assert timeline.count('class="hit ok"') == 2  # N201, N202
+    run_page = html(client, f"/runs/{call['run_ids'][0]}")
+    assert f'href="/calls/{call["id"]}"' in run_page
