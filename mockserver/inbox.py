@@ -128,6 +128,11 @@ class Inbox:
         # a seeded run must repeat its TRANSACTIONIDs; an unseeded one takes the faster kind
         self._transaction_id = ids.transaction_id if seed is not None else ids.quick_transaction_id
 
+    def reseed(self, seed: int | None) -> None:
+        """Start the fake values of MO over from ``seed`` (the pytest plugin, per test)."""
+        self.rng = random.Random(seed)
+        self._transaction_id = ids.transaction_id if seed is not None else ids.quick_transaction_id
+
     # -- injection --
 
     def sms_mo(self, sender: str, to: str, text: str, *, url: str | None = None) -> dict[str, Any]:

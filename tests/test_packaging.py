@@ -79,3 +79,20 @@ def test_installed_wheel_lists_builtins_and_serves_the_ui(installed: Path, tmp_p
 def test_installed_cli_lists_scenarios(installed: Path, tmp_path: Path) -> None:
     out = run_installed(installed, "from mockserver.cli import main; main(['list'])", tmp_path)
     assert "mms-binary-expired" in out
+
+
+def test_installed_wheel_registers_the_pytest_plugin(installed: Path, tmp_path: Path) -> None:
+    """No conftest, no -p: pytest finds the plugin through the wheel's pytest11 entry point."""
+    (tmp_path / "test_uses_it.py").write_text(
+        "def test_it(mockserver_scenario, mockserver_receiver):\n"
+        "    mockserver_scenario('sms-delivered')\n"
+        "    mockserver_receiver.assert_codes(['N201', 'N202'])\n"
+    )
+    (tmp_path / "pytest.ini").write_text("[pytest]\n")
+    env = {**os.environ, "PYTHONPATH": str(installed)}
+    done = subprocess.run(
+        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", str(tmp_path)],
+        cwd=tmp_path, env=env, capture_output=True, text=True, timeout=120, check=False,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "1 passed" in done.stdout
