@@ -11,6 +11,7 @@ from typing import Any
 from flask import Blueprint, Response, url_for
 
 from mockserver.web.api import ApiError, platform
+from mockserver.web.export import pytest_source
 from mockserver.web.svg import layout
 from mockserver.web.ui import install, page
 
@@ -52,4 +53,6 @@ def run(run_id: str) -> Response:
     if found is None:
         raise ApiError(404, "not_found", f"no run {run_id!r}", "run_id")
     calls = p.api.call_log(50, run_id=run_id)
-    return _draw(p.browse.run(run_id), calls, found["scenario"], run=found, tracking_id=None)
+    rows = p.browse.run(run_id)
+    return _draw(rows, calls, found["scenario"], run=found, tracking_id=None,
+                 export=pytest_source(found, rows))  # fmt: skip
