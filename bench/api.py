@@ -33,7 +33,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from _receiver import ReceiverProcess
-from serve import _BANNER, Child, Conn, cpu_split, wait_delivered
+from serve import _BANNER, Child, Conn, cpu_split, cpu_used, tree_cpu, wait_delivered
 
 TARGET_RATIO = 0.5
 PATH = "/API/wxml/1.3/index.php"
@@ -134,7 +134,17 @@ def baseline(args: argparse.Namespace) -> tuple[Run, float]:
         child.stop()
 
 
-def simulator(args: argparse.Namespace, receiver: ReceiverProcess) -> tuple[Run, int, float]:
+@dataclass
+class Cpu:
+    """CPU seconds used while the client ran (user + system)."""
+
+    server: float
+    delivery: float
+    receiver: float
+    client: float
+
+
+def simulator(args: argparse.Namespace, receiver: ReceiverProcess) -> tuple[Run, int, float, Cpu]:
     with tempfile.TemporaryDirectory(prefix="bench-api-") as data_dir:
         command = [
             sys.executable, "-m", "mockserver", "serve", "--port", "0",
@@ -146,10 +156,17 @@ def simulator(args: argparse.Namespace, receiver: ReceiverProcess) -> tuple[Run,
         try:
             run_client(child.port, requests_for(args.warmup, 10**6), args.connections)
             start = time.monotonic()
+            before = tree_cpu(child.proc.pid), sum(cpu_split(receiver.proc.pid))
+            client0 = time.process_time()
             run = run_client(child.port, requests_for(args.count), args.connections)
+            client = time.process_time() - client0
+            used = cpu_used(before[0], tree_cpu(child.proc.pid))
+            server = sum(used.pop(child.proc.pid))
+            cpu = Cpu(server, sum(u + k for u, k in used.values()),
+                      sum(cpu_split(receiver.proc.pid)) - before[1], client)  # fmt: skip
             want = 2 * (args.warmup + args.count)
             got, done = wait_delivered(db, want, time.monotonic() + args.deadline)
-            return run, got - 2 * args.warmup, done - start
+            return run, got - 2 * args.warmup, done - start, cpu
         finally:
             child.stop()
 
@@ -169,13 +186,18 @@ def main() -> int:
         return 0
     base, base_cpu = baseline(args)
     with ReceiverProcess() as receiver:
-        sim, delivered, seconds = simulator(args, receiver)
+        sim, delivered, seconds, cpu = simulator(args, receiver)
     ratio = sim.rate / base.rate
     print(f"baseline   {base.rate:8.0f} replies/s  ({base.accepted} in {base.seconds:.2f} s, "
           f"server CPU {base_cpu:.2f} s)")  # fmt: skip
     print(f"simulator  {sim.rate:8.0f} sends/s    ({sim.accepted} in {sim.seconds:.2f} s, "
           f"{sim.rejected} other statuses{f', first {sim.first_bad_status}' if sim.rejected else ''})")  # noqa: E501  # fmt: skip
     print(f"postbacks  {delivered} of {2 * args.count} delivered, last after {seconds:.1f} s")
+    per = 1e6 / max(sim.accepted, 1)
+    print(f"CPU while the client ran, per send: server {cpu.server * per:.0f} us, delivery "
+          f"process {cpu.delivery * per:.0f} us, receiver {cpu.receiver * per:.0f} us, client "
+          f"{cpu.client * per:.0f} us (baseline server {base_cpu * 1e6 / base.accepted:.0f} us "
+          "a reply)")  # fmt: skip
     ok = ratio >= TARGET_RATIO and delivered >= 2 * args.count and not sim.rejected
     print(
         f"ratio      {ratio:.2f} x baseline (target >= {TARGET_RATIO}): {'PASS' if ok else 'FAIL'}"

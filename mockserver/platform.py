@@ -25,6 +25,7 @@ from mockserver.engine.timeline import Event, Timeline
 from mockserver.engine.transport import Transport
 from mockserver.inbox import Inbox
 from mockserver.run_service import ScenarioService
+from mockserver.runs import Run
 from mockserver.scenarios.model import Scenario
 from mockserver.sends.service import SendService
 from mockserver.wire.model import Postback
@@ -260,6 +261,21 @@ class MockPlatform:
         options = {"vars": vars, "seed": seed, "postback_url": postback_url, "flavor": flavor,
                    "revision": revision, "pins": tuple(pins)}  # fmt: skip
         return self._scenarios.start(name, **options)
+
+    def plan_run(
+        self, name: str, vars: dict[str, Any] | None = None, *, pins: tuple[str, ...] = ()
+    ) -> Run:
+        """``run_scenario`` in three steps, for callers that store runs together with rows of
+        their own (the send API): plan (no store access), ``store_run`` inside the caller's
+        transaction, ``run_started`` once committed (``announce(...)`` with ``run.pending``
+        first: ``store_run`` leaves it to the caller)."""
+        return self._scenarios.plan(name, vars=vars, pins=pins)
+
+    def store_run(self, run: Run) -> dict[str, Any]:
+        return self._scenarios.store(run, announce=False)
+
+    def run_started(self, run: Run) -> None:
+        self._scenarios.started(run)
 
     def scenario(self, name: str) -> Scenario:
         """A scenario by name (UnknownScenarioError names the close ones)."""

@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 from typing import TYPE_CHECKING, Any
 
-from mockserver.runs import Run, runs_of, start_run
+from mockserver.runs import Run, forget_run, new_run, runs_of, store_run
 from mockserver.scenarios.describe import describe
 from mockserver.scenarios.library import Library, default_library
 from mockserver.scenarios.model import supported_forms
@@ -38,16 +38,37 @@ class ScenarioService:
         return [describe(s) for s in self.library]
 
     def start(self, name: str, **options: Any) -> dict[str, Any]:
-        run = start_run(self.platform, name, library=self.library, **options)
+        run = self.plan(name, **options)
+        try:
+            with self.platform.store.transaction():
+                summary = self.store(run)
+        except BaseException:
+            forget_run(self.platform, run)
+            raise
+        self.started(run)
+        return summary
+
+    def plan(self, name: str, **options: Any) -> Run:
+        """A planned run, not stored yet (``store``, then ``started``)."""
+        return new_run(self.platform, name, library=self.library, **options)
+
+    def store(self, run: Run, *, announce: bool = True) -> dict[str, Any]:
+        """Store a planned run (its postbacks and its ``runs`` row); returns its summary.
+        ``announce=False``: the caller announces ``run.pending`` once committed."""
+        store_run(self.platform, run, announce=announce)
         summary = run.to_dict()
-        store = self.platform.store
-        with store.transaction() as conn:
+        with self.platform.store.transaction() as conn:
             conn.execute(
                 "INSERT INTO runs (id, scenario, created, state, data) VALUES (?, ?, ?, ?, ?)",
                 (run.id, run.plan.scenario, self.platform.now(), "started", json.dumps(summary)),
             )
-        self.platform.publish({"type": "run.started", "run_id": run.id, "scenario": name})
         return summary
+
+    def started(self, run: Run) -> None:
+        """Tell the subscribers (once the run is committed)."""
+        self.platform.publish(
+            {"type": "run.started", "run_id": run.id, "scenario": run.plan.scenario}
+        )
 
     def runs(self, limit: int = 50) -> list[dict[str, Any]]:
         rows = self.platform.store.execute(

@@ -18,6 +18,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from mockserver.engine.jobs import NewPostback
 from mockserver.inbox import Held
 from mockserver.scenarios.errors import ScenarioError
 from mockserver.scenarios.library import Library, default_library
@@ -48,6 +49,8 @@ class Run:
     scheduled: dict[int, int] = field(default_factory=dict)  # plan index -> engine id
     holds: list[HoldState] = field(default_factory=list)
     rejected: dict[int, int] = field(default_factory=dict)  # (hold's) index -> engine id
+    #: what ``store_run`` stored last: (engine id, the stored postback), for announcing
+    pending: list[tuple[int, NewPostback]] = field(default_factory=list, repr=False)
 
     @property
     def ids(self) -> Mapping[str, str]:
@@ -129,6 +132,35 @@ def start_run(
 ) -> Run:
     """Plan ``scenario`` and schedule its phase-0 postbacks; later phases wait for approval.
     ``flavor``/``revision`` default to the settings; ``pins`` are branch labels to take."""
+    run = new_run(platform, scenario, vars, seed, postback_url, flavor, revision=revision,
+                  pins=pins, library=library, locale=locale)  # fmt: skip
+    try:
+        return store_run(platform, run)
+    except BaseException:
+        forget_run(platform, run)
+        raise
+
+
+def forget_run(platform: Platform, run: Run) -> None:
+    """Drop a run ``new_run`` kept that could not be stored."""
+    runs_of(platform).pop(run.id, None)
+
+
+def new_run(
+    platform: Platform,
+    scenario: Scenario | str,
+    vars: Mapping[str, FieldValue] | None = None,
+    seed: int | None = None,
+    postback_url: str | None = None,
+    flavor: str | None = None,
+    *,
+    revision: str | None = None,
+    pins: Sequence[str] = (),
+    library: Library | None = None,
+    locale: str = "en_US",
+) -> Run:
+    """Plan a run (no store access) and keep it with the platform's runs; ``store_run``
+    schedules it. Arguments as for :func:`start_run`."""
     settings = platform.settings
     if isinstance(scenario, str):
         scenario = (library or default_library(tuple(settings.scenarios))).get(scenario)
@@ -151,12 +183,21 @@ def start_run(
     )
     run = Run(run_id, the_plan, postback_url)
     run.holds = [HoldState(h.phase, item=h.item) for h in the_plan.holds]
-    items = the_plan.in_phase(0)
-    run.scheduled.update(
-        zip((p.index for p in items), _schedule(platform, run, items), strict=True)
-    )
+    runs_of(platform)[run_id] = run  # now: the next run's seed counts this one
+    return run
+
+
+def store_run(platform: Platform, run: Run, *, announce: bool = True) -> Run:
+    """Schedule a planned run's phase-0 postbacks and hold its first moderated phase. Inside
+    a caller's transaction (``store.transaction()``) everything commits with it;
+    ``announce=False`` leaves telling the scheduler to the caller (``MockPlatform.announce``
+    with ``run.pending``)."""
+    items = run.plan.in_phase(0)
+    prepared = _prepare(platform, run, items)
+    ids = platform.schedule_many(prepared, announce=announce) if prepared else []
+    run.scheduled.update(zip((p.index for p in items), ids, strict=True))
+    run.pending = list(zip(ids, prepared, strict=True))
     _hold_in_inbox(platform, run)
-    runs_of(platform)[run_id] = run
     return run
 
 
@@ -181,8 +222,13 @@ def _hold_in_inbox(platform: Platform, run: Run) -> None:
 
 
 def _schedule(platform: Platform, run: Run, items: list[PlannedPostback]) -> list[int]:
+    prepared = _prepare(platform, run, items)
+    return platform.schedule_many(prepared) if prepared else []
+
+
+def _prepare(platform: Platform, run: Run, items: list[PlannedPostback]) -> list[NewPostback]:
     base = platform.now()
-    prepared = [
+    return [
         platform.prepare(
             p.postback,
             at=base + p.offset,
@@ -194,7 +240,6 @@ def _schedule(platform: Platform, run: Run, items: list[PlannedPostback]) -> lis
         )
         for p in items
     ]
-    return platform.schedule_many(prepared) if prepared else []
 
 
 def approve(platform: Platform, run: Run) -> list[int]:

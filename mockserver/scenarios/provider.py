@@ -7,6 +7,7 @@ random source, so a run with a fixed seed produces the same values. Tracking ids
 
 from __future__ import annotations
 
+import random
 import string
 from collections.abc import Sequence
 
@@ -154,12 +155,15 @@ class PlatformProvider(BaseProvider):
 
     def aggregator_id(self) -> str:
         """``11529-64807-97508-73852-97658`` or ``5114E-07230-09382-0762U``."""
-        if self.random_int(0, 1):
-            return "-".join(self.numerify("#####") for _ in range(5))
-        groups = [self._chars(string.digits, 4) + self._chars(_UPPER_ALNUM, 1)]
-        groups += [self._chars(string.digits, 5) for _ in range(2)]
-        groups.append(self._chars(string.digits, 4) + self._chars(string.ascii_uppercase, 1))
-        return "-".join(groups)
+        # the draws of random_int(0, 1), numerify("#####") and _chars, made directly (a send
+        # plans one of these; Faker's helpers cost most of it)
+        rng = self.generator.random
+        if rng.randrange(2):
+            return "-".join(_digits(rng, 5) for _ in range(5))
+        first = _digits_chosen(rng, 4) + rng.choice(_UPPER_ALNUM)
+        middle = [_digits_chosen(rng, 5) for _ in range(2)]
+        last = _digits_chosen(rng, 4) + rng.choice(string.ascii_uppercase)
+        return "-".join([first, *middle, last])
 
     def transaction_id(self) -> str:
         """An SMS MO transaction id: ``511XG-02294-192SA-482H8``."""
@@ -175,3 +179,15 @@ class PlatformProvider(BaseProvider):
 
     def _chars(self, alphabet: str, n: int) -> str:
         return "".join(self.random_element(alphabet) for _ in range(n))
+
+
+def _digits(rng: random.Random, n: int) -> str:
+    """``numerify("#" * n)``: a ``randint(0, 9)`` per digit."""
+    randint = rng.randint
+    return "".join([str(randint(0, 9)) for _ in range(n)])
+
+
+def _digits_chosen(rng: random.Random, n: int) -> str:
+    """``_chars(string.digits, n)``: a ``choice`` per digit."""
+    choice = rng.choice
+    return "".join([choice(string.digits) for _ in range(n)])

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Mapping
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from mockserver.api_rules import Outcome
 from mockserver.sends.calls import CallRecord
@@ -20,6 +20,7 @@ from mockserver.wire import ids
 from mockserver.wire.api import ApiFailure, ApiRequest, ApiSuccess, success_for
 
 if TYPE_CHECKING:
+    from mockserver.runs import Run
     from mockserver.sends.service import SendService
 
 log = logging.getLogger("mockserver.api")
@@ -60,11 +61,10 @@ def save_mms(svc: SendService, req: ApiRequest, outcome: Outcome, record: CallRe
     }
     now = svc.platform.now()
     run = _start(svc, req, outcome, record, values, default)
-    offsets = [p["offset"] for p in run["postbacks"]] if run else []
-    codes = [p["code"] for p in run["postbacks"]] if run else []
-    result = next((c for c in codes if c in FAILED_CODES), "ok")
-    ready = now + max(offsets, default=0.0)
-    saved = SavedMms(int(mmsid), now, ready, result, run["run_id"] if run else None)
+    planned = run.plan.postbacks if run else ()
+    result = next((p.code for p in planned if p.code in FAILED_CODES), "ok")
+    ready = now + max((p.offset for p in planned), default=0.0)
+    saved = SavedMms(int(mmsid), now, ready, result, run.id if run else None)
     svc.saved.save(saved, req)
     return ApiSuccess(req.action, {"MMSID": mmsid})
 
@@ -177,23 +177,25 @@ def _run_each(svc: SendService, req: ApiRequest, outcome: Outcome, record: CallR
 
 
 def _start(svc: SendService, req: ApiRequest, outcome: Outcome, record: CallRecord,
-           values: Mapping[str, str], default: str | None) -> dict[str, Any] | None:  # fmt: skip
-    """Start the outcome's scenario (else the default) with the request's values; a run
-    that cannot start (a rule naming an unknown scenario, ...) is noted in the call's log,
-    and the request is still accepted."""
+           values: Mapping[str, str], default: str | None) -> Run | None:  # fmt: skip
+    """Plan the outcome's scenario (else the default) with the request's values; the run is
+    stored with the call's log entry (``SendService``). A run that cannot start (a rule
+    naming an unknown scenario, ...) is noted in the call's log, and the request is still
+    accepted."""
     platform = svc.platform
     name = outcome.scenario or _default(svc, req.action, default)
     try:
         scenario = platform.scenario(name)
         given = {**_request_vars(req), **values, **outcome.vars}
         variables = {k: v for k, v in given.items() if v and k in scenario.var_names}
-        run = platform.run_scenario(name, variables, pins=outcome.pins)
+        run = platform.plan_run(name, variables, pins=tuple(outcome.pins))
     except Exception as exc:
         log.warning("platform API: could not start scenario %r: %s", name, exc)
         note = f"scenario {name!r} could not start: {exc}"
         record.detail = f"{record.detail}; {note}" if record.detail else note
         return None
-    record.run_ids.append(run["run_id"])
+    record.run_ids.append(run.id)
+    record.runs.append(run)
     return run
 
 

@@ -34,6 +34,8 @@ class CallRecord:
     run_ids: list[str] = field(default_factory=list)
     source: str | None = None
     detail: str | None = None
+    #: the runs the call planned, stored with its log entry (not logged themselves)
+    runs: list[Any] = field(default_factory=list, repr=False)
 
 
 class CallLog:

@@ -17,8 +17,10 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from mockserver.api_rules import Fault, Outcome, Rule, magic_outcome, parse_rules
+from mockserver.runs import Run, forget_run
 from mockserver.sends.actions import ACTION_HANDLERS
 from mockserver.sends.calls import CallLog, CallRecord, request_record
+from mockserver.sends.group import GroupWriter
 from mockserver.sends.limits import RateLimiter
 from mockserver.sends.saved import SavedContent
 from mockserver.wire.api import (
@@ -85,6 +87,9 @@ class SendService:
         self.limiter = RateLimiter(clock.now if clock.virtual else time.monotonic)
         self._closing = threading.Event()
         self._rules: tuple[object, tuple[Rule, ...]] = ((), ())
+        self._group: GroupWriter[tuple[int, CallRecord]] = GroupWriter(
+            platform.store, self._announce
+        )
 
     # -- one call --
 
@@ -99,14 +104,46 @@ class SendService:
             log.exception("platform API: unexpected error on %s %s", raw.method, raw.path)
             failure = ApiFailure("E503", f"the simulator failed on this request: {exc!r}")
             reply = self._failure(record, failure, raw.dialect)
-        call_id = self.calls.add(record, used)
-        self.platform.publish({"type": "api.call", "id": call_id, "time": record.created,
-                               "action": record.action, "outcome": record.outcome,
-                               "code": record.code, "http_status": record.http_status,
-                               "tracking_id": record.tracking_id, "mmsid": record.mmsid,
-                               "run_ids": record.run_ids})  # fmt: skip
+        call_id, _ = self._group.submit(lambda: self._store(record, used))
         return ApiReply(reply.status, reply.body, reply.content_type, reply.headers,
                         reply.delay, reply.drop, call_id)  # fmt: skip
+
+    def _store(self, record: CallRecord, used: dict[str, int]) -> tuple[int, CallRecord]:
+        """Inside the group's transaction: the call's runs, then its log entry. A run that
+        cannot be stored is noted in the entry (as one that cannot start)."""
+        with self.platform.store.transaction() as db:  # nested in the group's
+            for run in list(record.runs):
+                db.execute("SAVEPOINT run")
+                try:
+                    self.platform.store_run(run)
+                except Exception as exc:
+                    db.execute("ROLLBACK TO run")
+                    self._not_stored(record, run, exc)
+                db.execute("RELEASE run")
+        return self.calls.add(record, used), record
+
+    def _not_stored(self, record: CallRecord, run: Run, exc: Exception) -> None:
+        log.warning("platform API: could not store run %s: %s", run.id, exc)
+        record.runs.remove(run)
+        record.run_ids.remove(run.id)
+        forget_run(self.platform, run)
+        note = f"run {run.id} could not be stored: {exc}"
+        record.detail = f"{record.detail}; {note}" if record.detail else note
+
+    def _announce(self, stored: list[tuple[int, CallRecord]]) -> None:
+        """After a group commit: the scheduler learns of the postbacks (once for the batch),
+        then the subscribers of each run and each call."""
+        pending = [pair for _, record in stored for run in record.runs for pair in run.pending]
+        if pending:
+            self.platform.announce([i for i, _ in pending], [p for _, p in pending])
+        for call_id, record in stored:
+            for run in record.runs:
+                self.platform.run_started(run)
+            self.platform.publish({"type": "api.call", "id": call_id, "time": record.created,
+                                   "action": record.action, "outcome": record.outcome,
+                                   "code": record.code, "http_status": record.http_status,
+                                   "tracking_id": record.tracking_id, "mmsid": record.mmsid,
+                                   "run_ids": record.run_ids})  # fmt: skip
 
     def _handle(self, raw: RawCall, record: CallRecord, used: dict[str, int]) -> ApiReply:
         s = self.platform.settings

@@ -6,6 +6,9 @@ Flask, the request and app contexts, URL matching, signals and the Response obje
 WSGI middleware in front of Flask that answers its routes itself, with the code the Flask views
 run (``inject_sms``) and the same bytes out: status line, headers, JSON body, error bodies.
 
+The platform's send API (``POST /API/wxml/1.3/``) has a lane of its own:
+``web/api_lane.py``.
+
 Anything else goes to Flask untouched: other routes and methods, debug mode (indented JSON), a
 request the Host/Origin checks or the token check would refuse (Flask sends the 421, 403
 or 401). An exception the API has no answer
@@ -24,6 +27,7 @@ from werkzeug.http import HTTP_STATUS_CODES
 from werkzeug.wsgi import get_input_stream
 
 from mockserver.platform import MockPlatform
+from mockserver.web import api_lane
 from mockserver.web.api import api_error_for, token_ok
 from mockserver.web.guard import refusal
 
@@ -45,7 +49,10 @@ class FastLane:
         self.platform: MockPlatform = app.extensions["mockserver"]
 
     def __call__(self, environ: WSGIEnvironment, start_response: StartResponse) -> Iterable[bytes]:
-        handler = self.routes.get((environ.get("REQUEST_METHOD", ""), environ.get("PATH_INFO", "")))
+        method, path = environ.get("REQUEST_METHOD", ""), environ.get("PATH_INFO", "")
+        if method == "POST" and path in api_lane.PATHS and not self.app.debug:
+            return self._send_api(environ, start_response)
+        handler = self.routes.get((method, path))
         if handler is None or not self._takes(environ):
             return self.flask(environ, start_response)
         try:
@@ -56,6 +63,17 @@ class FastLane:
                 return self._unexpected(exc, environ, start_response)
             status, payload = error.status, error.payload()
         return self._reply(status, payload, start_response)
+
+    def _send_api(self, environ: WSGIEnvironment, start_response: StartResponse) -> Iterable[bytes]:
+        """The platform's send API (``web/api_lane.py``)."""
+        try:
+            raw = api_lane.read(self.platform, environ)
+            if raw is None:
+                return self.flask(environ, start_response)
+            reply = self.platform.api.call(raw)
+            return api_lane.write(self.platform, reply, environ, start_response)
+        except Exception as exc:
+            return self._unexpected(exc, environ, start_response)
 
     def _takes(self, environ: WSGIEnvironment) -> bool:
         """Not in debug mode, and ``app._check_site`` and ``app._check_token`` would pass."""

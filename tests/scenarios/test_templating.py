@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import base64
 import re
+import string
 
+import faker
 import pytest
 
 from mockserver.scenarios import ScenarioError, loads, plan
+from mockserver.scenarios.provider import PlatformProvider
 from mockserver.scenarios.templating import make_fake
 from tests.scenarios.conftest import START
 
@@ -118,3 +121,24 @@ def test_fake_is_read_only() -> None:
         fake.msisdn = None  # type: ignore[method-assign]
     with pytest.raises(AttributeError, match="no value generator"):
         fake.random  # noqa: B018
+
+
+def _aggregator_id_through_faker(provider: PlatformProvider) -> str:
+    """aggregator_id as first written, with Faker's own helpers (the reference)."""
+    if provider.random_int(0, 1):
+        return "-".join(provider.numerify("#####") for _ in range(5))
+    digits, upper = string.digits, string.ascii_uppercase
+    groups = [provider._chars(digits, 4) + provider._chars(upper + digits, 1)]
+    groups += [provider._chars(digits, 5) for _ in range(2)]
+    groups.append(provider._chars(digits, 4) + provider._chars(upper, 1))
+    return "-".join(groups)
+
+
+def test_aggregator_id_draws_as_fakers_helpers_do() -> None:
+    """The direct draws give, seed for seed, what Faker's numerify/random_element gave."""
+    for seed in range(200):
+        fast = make_fake(seed).aggregator_id()
+        fake = faker.Faker("en_US")
+        provider = PlatformProvider(fake.factories[0])
+        fake.seed_instance(seed)
+        assert fast == _aggregator_id_through_faker(provider)
