@@ -69,12 +69,19 @@ class Sender:
             self.streams_refused += 1  # the documented cap, not a server error
         elif status >= 500:
             self.server_errors.append((status, request, body[:300]))
-        elif status >= 400 and not _is_json_error(body):
+        elif status >= 400 and not (_is_json_error(body) or _is_ui_error(request, body)):
             self.not_json.append((status, request, body[:300]))
 
     def _reconnect(self) -> None:
         self.conn.close()
         self.conn = http.client.HTTPConnection(self.host, self.port, timeout=10)
+
+
+def _is_ui_error(request: FuzzRequest, body: bytes) -> bool:
+    """A page of the browser UI refuses with a page showing the message (not JSON)."""
+    if request.path.startswith("/mock/") or not body.lstrip().startswith(b"<!doctype html>"):
+        return False
+    return b'class="banner bad"' in body or b"Cannot do that" in body or b"Not found" in body
 
 
 def _is_json_error(body: bytes) -> bool:

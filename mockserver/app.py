@@ -22,7 +22,16 @@ from mockserver.web import (
     openapi,
     platform_api,
     runs,
-    status,
+    ui,
+    ui_calls,
+    ui_dashboard,
+    ui_log,
+    ui_moderation,
+    ui_phone,
+    ui_scenarios,
+    ui_settings,
+    ui_timeline,
+    uploads,
 )
 from mockserver.web.api import (
     TOKEN_COOKIE,
@@ -35,6 +44,9 @@ from mockserver.web.guard import OPEN_PATHS, OPEN_PREFIXES, refusal
 from mockserver.web.lane import FastLane
 
 MAX_BODY = 1024 * 1024
+#: The browser UI, one blueprint per page area (``web/ui*.py``, templates in ``templates/``).
+UI_PAGES = (ui_dashboard, ui_scenarios, ui_phone, ui_moderation, ui_log, ui_calls, ui_settings,
+            ui_timeline)  # fmt: skip
 #: Path prefixes that never need the control token: those open to anyone (``web/guard.py``)
 #: and the platform's own API (apps send their API key, not the control token; the Host and
 #: cross-site checks still apply to it).
@@ -64,8 +76,11 @@ def create_app(
     install_error_handlers(app)
     app.before_request(_check_site)
     app.before_request(_check_token)
-    for module in (status, control, log, inbox, runs, events, openapi, media, platform_api, calls):
+    blueprints = (control, log, inbox, runs, events, openapi, media, uploads, platform_api, calls)
+    for module in (*blueprints, ui):
         app.register_blueprint(module.bp)
+    for page in UI_PAGES:
+        app.register_blueprint(page.bp)
     if fast_lane:
         routes = {("POST", inbox.SMS_MO_PATH): inbox.inject_sms}
         app.wsgi_app = FastLane(app, routes)  # type: ignore[method-assign]
@@ -90,6 +105,8 @@ def _check_token() -> Response | None:
         return _login(token)
     if token_ok(token):
         return None
+    if not request.path.startswith("/mock/"):
+        return ui.login_page()
     return error_response(
         401,
         "unauthorized",
@@ -102,7 +119,7 @@ def _login(token: str) -> Response:
     """``/?token=...``: set the cookie for the UI and come back without the token in the URL."""
     given = request.args.get("token", "")
     if not hmac.compare_digest(given.encode(), token.encode()):
-        return error_response(401, "unauthorized", "wrong token")
+        return ui.login_page(wrong=True)
     response = Response(status=303, headers={"Location": "/"})
     response.set_cookie(TOKEN_COOKIE, token, httponly=True, samesite="Strict")
     return response

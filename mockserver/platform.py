@@ -11,6 +11,7 @@ from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any
 
 from mockserver.config import Settings, check_url
+from mockserver.engine.browse import Browse
 from mockserver.engine.clock import Clock, RealClock, VirtualClock
 from mockserver.engine.dispatcher import Dispatcher
 from mockserver.engine.health import Health, Snapshot
@@ -67,6 +68,7 @@ class MockPlatform:
         check_delivery(delivery, clock.virtual, s)
         self.clock: Clock = clock
         self.store = Store(s.data_dir)
+        self.browse = Browse(self.store)  # the UI's read-only queries
         self._health = Health(on_health)
         self._on_events = on_events
         self.timeline = Timeline(self.store, clock, lambda: self._settings)

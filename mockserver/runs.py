@@ -73,6 +73,7 @@ class Run:
             "seed": self.plan.seed,
             "flavor": self.plan.flavor,
             "revision": self.plan.revision,
+            "vars": {k: v if isinstance(v, str) else list(v) for k, v in self.plan.vars.items()},
             "ids": dict(self.plan.ids),
             "choices": list(self.plan.choices),
             "pins": list(self.plan.pins),

@@ -14,3 +14,12 @@ def receiver() -> Iterator[Receiver]:
     found = Receiver()
     yield found
     found.close()
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption(
+        "--screenshots",
+        metavar="DIR",
+        default=None,
+        help="where the browser tests save a screenshot of each UI page (default: a tmp dir)",
+    )

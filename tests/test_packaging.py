@@ -28,6 +28,9 @@ def installed(tmp_path_factory: pytest.TempPathFactory) -> Path:
     names = zipfile.ZipFile(wheel).namelist()
     assert "mockserver/_data/scenarios/mms-binary-expired.yaml" in names
     assert "mockserver/_data/templates/README.md" in names
+    assert "mockserver/_data/templates/dashboard.html" in names
+    assert "mockserver/_data/templates/static/ui.js" in names
+    assert "mockserver/_data/templates/static/ui.css" in names
     subprocess.run(
         [*pip, "install", "--no-deps", "--target", str(target), str(wheel)], check=True, timeout=300
     )
@@ -49,9 +52,7 @@ def run_installed(target: Path, code: str, cwd: Path) -> str:
     return done.stdout
 
 
-def test_installed_wheel_lists_builtins_and_serves_the_status_page(
-    installed: Path, tmp_path: Path
-) -> None:
+def test_installed_wheel_lists_builtins_and_serves_the_ui(installed: Path, tmp_path: Path) -> None:
     code = (
         "import mockserver, mockserver.resources as r\n"
         "from mockserver.app import create_app\n"
@@ -62,7 +63,11 @@ def test_installed_wheel_lists_builtins_and_serves_the_status_page(
         "p = MockPlatform(Settings(data_dir=':memory:', clock='virtual'))\n"
         "c = create_app(platform=p).test_client()\n"
         "listed = c.get('/mock/api/v1/scenarios').get_json()['scenarios']\n"
-        "print(c.get('/').status_code, len(listed))\n"
+        "page = c.get('/')\n"
+        "assert b'Dashboard' in page.data, page.data[:300]\n"
+        "with c.get('/ui/static/ui.css') as css:\n"
+        "    assert css.status_code == 200\n"
+        "print(page.status_code, len(listed))\n"
         "p.close()\n"
     )
     module, scenarios, status = run_installed(installed, code, tmp_path).splitlines()

@@ -31,7 +31,9 @@ def _format(event: Event) -> str:
 def events() -> Response:
     """Query: ``since`` (resume after this seq; also the Last-Event-ID header), ``types``
     (comma-separated type prefixes, e.g. ``postback.,moderation.``), ``limit`` (end after N
-    events) and ``timeout`` (end after N idle seconds); by default the stream stays open."""
+    events), ``timeout`` (end after N idle seconds) and ``heartbeat`` (a keep-alive comment
+    after N idle seconds, at most the setting: the UI asks for 2, so that the stream of a
+    page left behind ends, and frees its slot, within 2 s); by default the stream stays open."""
     since_raw = request.args.get("since") or request.headers.get("Last-Event-ID")
     since = None
     if since_raw is not None:
@@ -42,6 +44,7 @@ def events() -> Response:
     prefixes = tuple(p for p in request.args.get("types", "").split(",") if p)
     limit = query_int("limit", 0, 0, 1_000_000)
     idle = float(query_int("timeout", 0, 0, 86_400))
+    heartbeat = _heartbeat(platform().settings.heartbeat)
     try:
         stream, backlog = hub().open(
             since, lambda e: not prefixes or str(e.get("type", "")).startswith(prefixes)
@@ -50,10 +53,16 @@ def events() -> Response:
         refused = error_response(503, "too_many_streams", str(exc))
         refused.headers["Retry-After"] = str(RETRY_AFTER)
         return refused
-    heartbeat = platform().settings.heartbeat
     body = stream_with_context(_generate(stream, backlog, limit, idle, heartbeat))
     headers = {"Cache-Control": "no-cache", "X-Accel-Buffering": "no"}
     return Response(body, mimetype="text/event-stream", headers=headers)
+
+
+def _heartbeat(setting: float) -> float:
+    """The ``heartbeat`` query parameter (whole seconds), never above the setting."""
+    if request.args.get("heartbeat") is None:
+        return setting
+    return min(setting, float(query_int("heartbeat", 1, 1, 86_400)))
 
 
 def _generate(

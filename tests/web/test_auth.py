@@ -15,10 +15,13 @@ def guarded(platform: MockPlatform):  # type: ignore[no-untyped-def]
 
 
 def test_requests_without_the_token_are_refused(guarded) -> None:  # type: ignore[no-untyped-def]
-    for path in ("/mock/api/v1/postbacks", "/mock/api/v1/settings", "/"):
+    for path in ("/mock/api/v1/postbacks", "/mock/api/v1/settings"):
         response = guarded.get(path)
         assert response.status_code == 401
         assert response.get_json()["error"]["code"] == "unauthorized"
+    page = guarded.get("/")  # a browser gets a page that asks for the token
+    assert page.status_code == 401
+    assert b"Token needed" in page.data
     assert (
         guarded.get("/mock/api/v1/postbacks", headers={"X-Mockserver-Token": "wrong"}).status_code
         == 401
@@ -37,7 +40,9 @@ def test_health_stays_open_for_healthchecks(guarded) -> None:  # type: ignore[no
 
 
 def test_browser_login_sets_a_cookie(guarded) -> None:  # type: ignore[no-untyped-def]
-    assert guarded.get("/?token=wrong").status_code == 401
+    wrong = guarded.get("/?token=wrong")
+    assert wrong.status_code == 401
+    assert b"wrong token" in wrong.data
     login = guarded.get("/?token=s3cret")
     assert login.status_code == 303
     assert login.headers["Location"] == "/"

@@ -1,0 +1,104 @@
+"""``/settings``: the live settings (postback URLs, flavour, revision, body mode, retry policy,
+time scale, moderation) and the virtual clock (+1 s, +1 min, +5 min, +1 h, run to the end)."""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+from flask import Blueprint, Response, redirect, request, url_for
+from werkzeug.wrappers import Response as BaseResponse
+
+from mockserver.config import RETRY_MODES, SUCCESS_MODES
+from mockserver.web.api import ApiError, platform
+from mockserver.web.ui import bad_request, form_error, install, is_refusal, page
+from mockserver.wire.model import BODY_MODES, FLAVORS
+from mockserver.wire.revisions import REVISIONS
+
+bp = install(Blueprint("ui_settings", __name__))
+STEPS = ((1, "+1 s"), (60, "+1 min"), (300, "+5 min"), (3600, "+1 h"))
+TEXT = ("flavor", "revision", "body_mode", "retry_mode", "success")
+NUMBERS = ("time_scale", "retry_interval", "retry_backoff", "timeout")
+URLS = ("postback_url", "mo_postback_url")
+
+
+def _settings(status: int = 200, error: ApiError | None = None) -> Response:
+    p = platform()
+    return page("settings.html", status, error=error, steps=STEPS, flavors=FLAVORS,
+                revisions=REVISIONS, body_modes=BODY_MODES, retry_modes=RETRY_MODES,
+                success_modes=SUCCESS_MODES, scheduled=p.store.count_active())  # fmt: skip
+
+
+@bp.get("/settings")
+def settings() -> Response:
+    return _settings()
+
+
+def _number(name: str) -> float:
+    raw = request.form.get(name, "").strip()
+    try:
+        value = float(raw)
+    except ValueError:
+        raise bad_request(f"{name} must be a number", name) from None
+    if not math.isfinite(value):
+        raise bad_request(f"{name} must be a finite number", name)
+    return value
+
+
+def _changes() -> dict[str, Any]:
+    form = request.form
+    changes: dict[str, Any] = {name: form.get(name, "").strip() or None for name in URLS}
+    for name in TEXT:
+        if form.get(name):
+            changes[name] = form[name]
+    for name in NUMBERS:
+        changes[name] = _number(name)
+    raw = form.get("retry_attempts", "").strip()
+    if not (raw.isascii() and raw.isdigit() and len(raw) <= 6):
+        raise bad_request("retry_attempts must be a whole number", "retry_attempts")
+    changes["retry_attempts"] = int(raw)
+    changes["moderation"] = form.get("moderation") == "on"
+    return changes
+
+
+@bp.post("/settings")
+def save() -> BaseResponse:
+    try:
+        platform().configure(**_changes())
+    except Exception as exc:
+        if not is_refusal(exc):
+            raise
+        return _settings(400, form_error(exc))
+    return redirect(url_for("ui_settings.settings", done="settings"), 303)
+
+
+@bp.post("/settings/clock")
+def clock() -> BaseResponse:
+    p = platform()
+    if p.settings.clock != "virtual":
+        return _settings(
+            409,
+            ApiError(
+                409,
+                "not_virtual",
+                "the clock is real: start the server with --clock virtual to move time by hand",
+            ),
+        )
+    how = request.form.get("advance", "")
+    if how == "end":
+        p.run_until_idle()
+    else:
+        seconds = dict(STEPS).get(int(how) if how.isascii() and how.isdigit() else -1)
+        if seconds is None:
+            return _settings(400, bad_request("advance is 1, 60, 300, 3600 or end", "advance"))
+        p.advance(float(how))
+    back = request.form.get("back", "")
+    if back.startswith("/") and not back.startswith(("//", "/\\")):
+        return redirect(back, 303)
+    return redirect(url_for("ui_settings.settings", done="clock"), 303)
+
+
+@bp.post("/settings/reset")
+def reset() -> BaseResponse:
+    platform().reset()
+    return redirect(url_for("ui_settings.settings", done="reset"), 303)
