@@ -4,6 +4,7 @@ session. Its platform records every attempt in a :class:`Receiver`, whose captur
 
 from __future__ import annotations
 
+import logging
 import threading
 from typing import Any
 
@@ -39,6 +40,9 @@ def server_settings(**settings: Any) -> Settings:
     base: dict[str, Any] = {"host": "127.0.0.1", "port": 0, "data_dir": ":memory:",
                             "clock": "virtual", "workers": 4, "drain_timeout": 2.0}  # fmt: skip
     return Settings(**{**base, **settings})
+
+
+log = logging.getLogger("mockserver.testing")
 
 
 class LiveServer:
@@ -77,7 +81,11 @@ class LiveServer:
             return
         server, self._server = self._server, None
         if server is not None:
-            server.trigger.pull_trigger(lambda: _close_all(server))
+            try:
+                server.trigger.pull_trigger(lambda: _close_all(server))
+            except OSError:  # its wake-up pipe is already gone: close from here
+                log.warning("live server: wake-up pipe closed early; closing its sockets here")
+                _close_all(server)
             self._thread.join(10)
             server.task_dispatcher.shutdown()
         self.platform.close(drain_timeout=1.0)
@@ -92,4 +100,7 @@ class LiveServer:
 def _close_all(server: Any) -> None:
     """On the server's own loop thread: close every socket it watches; the loop then ends."""
     for channel in list(server._map.values()):
-        channel.close()
+        try:
+            channel.close()
+        except OSError:  # already closed
+            server._map.pop(getattr(channel, "_fileno", None), None)
