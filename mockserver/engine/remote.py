@@ -88,8 +88,15 @@ class _Call:
 class DeliveryProcess:
     """Starts, talks to, restarts and stops the child that delivers postbacks."""
 
-    def __init__(self, settings: Settings, publish: Publish, health: Health | None = None) -> None:
+    def __init__(
+        self,
+        settings: Settings,
+        publish: Publish,
+        health: Health | None = None,
+        inherit: tuple[int, ...] = (),
+    ) -> None:
         self._settings = settings
+        self._inherit = inherit  # open files the child keeps (the data dir's lease)
         self._publish = publish
         self.health = health or Health()
         self._send_lock = threading.Lock()
@@ -116,7 +123,7 @@ class DeliveryProcess:
         command = [sys.executable, "-m", CHILD_MODULE, str(theirs.fileno()), str(os.getpid())]
         try:
             self._proc = self._spawner.submit(
-                subprocess.Popen, command, pass_fds=(theirs.fileno(),), env=env,
+                subprocess.Popen, command, pass_fds=(theirs.fileno(), *self._inherit), env=env,
                 start_new_session=True,
             ).result()  # fmt: skip
         finally:

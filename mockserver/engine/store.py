@@ -19,7 +19,7 @@ import os
 import sqlite3
 import threading
 import time
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -330,19 +330,29 @@ class Store:
             )
         return len(ids)
 
-    def recover(self, now: float) -> tuple[int, int]:
-        """After a restart: in-flight rows become due again as possible duplicates."""
+    def recover(
+        self, now: float, started: Collection[tuple[int, int, float]] | None = None
+    ) -> tuple[int, int]:
+        """After a restart: in-flight rows become due again; those whose attempt had started
+        (``started``: (id, attempt number, due) from ``engine/journal.py``; None: every one)
+        are marked as possible duplicates, the others were never sent. Returns (rows marked,
+        rows made due again unmarked)."""
         with self.transaction() as conn:
-            sent = conn.execute(
-                "UPDATE postbacks SET state = 'scheduled', possible_duplicate = 1, updated = ? "
-                "WHERE state = 'sending'",
+            rows = conn.execute(
+                "SELECT id, attempts, due FROM postbacks WHERE state = 'sending'"
+            ).fetchall()
+            marked = [
+                (now, i) for i, n, due in rows if started is None or (i, n + 1, due) in started
+            ]
+            conn.executemany(
+                "UPDATE postbacks SET possible_duplicate = 1, updated = ? WHERE id = ?", marked
+            )
+            again = conn.execute(
+                "UPDATE postbacks SET state = 'scheduled', updated = ? "
+                "WHERE state IN ('sending', 'queued')",
                 (now,),
             ).rowcount
-            held = conn.execute(
-                "UPDATE postbacks SET state = 'scheduled', updated = ? WHERE state = 'queued'",
-                (now,),
-            ).rowcount
-        return sent, held
+        return len(marked), again - len(marked)
 
     def cancel(self, postback_id: int, now: float) -> bool:
         with self.transaction() as conn:
