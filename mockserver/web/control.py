@@ -18,13 +18,14 @@ LIVE_SETTINGS = (
     "postback_url", "mo_postback_url", "flavor", "revision", "body_mode", "time_scale",
     "retry_attempts",
     "retry_interval", "retry_backoff", "retry_mode", "timeout", "success", "moderation",
+    "keep_postbacks", "keep_days",
 )  # fmt: skip
 _SETTING_TYPES: dict[str, tuple[type, ...]] = {
     "postback_url": (str,), "mo_postback_url": (str,), "flavor": (str,), "revision": (str,),
     "body_mode": (str,),
     "time_scale": (int, float), "retry_attempts": (int,), "retry_interval": (int, float),
     "retry_backoff": (int, float), "retry_mode": (str,), "timeout": (int, float),
-    "success": (str,), "moderation": (bool,),
+    "success": (str,), "moderation": (bool,), "keep_postbacks": (int,), "keep_days": (int, float),
 }  # fmt: skip
 
 
