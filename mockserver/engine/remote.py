@@ -223,7 +223,7 @@ class DeliveryProcess:
         code = self._proc.wait() if self._proc is not None else None
         log.error("the delivery process exited (code %s); starting another", code)
         self.health.replace(PART + "/", {})
-        self.health.fault(PART, f"exited with code {code}; restarting")
+        self.health.fault(PART, f"exited with code {code}; restarting", until_cleared=True)
         if time.monotonic() - started < RESTART_BACKOFF:
             time.sleep(RESTART_BACKOFF)  # a child that cannot run must not spin
         with self._send_lock:
@@ -235,7 +235,8 @@ class DeliveryProcess:
                 self.start(recover=True)
             except (DeliveryProcessError, OSError) as exc:
                 log.exception("the delivery process could not be restarted; trying again")
-                self.health.fault(PART, f"could not be restarted ({exc}); trying again")
+                reason = f"could not be restarted ({exc}); trying again"
+                self.health.fault(PART, reason, until_cleared=True)
                 time.sleep(RETRY_START)
             else:
                 self.health.clear(PART)
