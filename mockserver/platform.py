@@ -77,7 +77,7 @@ class MockPlatform:
             Path(s.data_dir).mkdir(parents=True, exist_ok=True)
             self._lease.acquire()
         try:
-            self.store = Store(s.data_dir)
+            self.store = Store(s.data_dir, checkpoints=delivery != "process")
         except BaseException:
             self._lease.release()
             raise
