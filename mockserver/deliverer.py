@@ -38,8 +38,9 @@ class Child:
         kind, settings, recover = conn.recv()
         assert kind == "start", kind
         self.platform = MockPlatform(
-            settings, recover=recover, on_events=self._forward, on_health=self._forward_health
-        )
+            settings, recover=recover, on_events=self._forward, on_health=self._forward_health,
+            own_data_dir=False,
+        )  # fmt: skip
 
     def send(self, message: tuple[Any, ...]) -> None:
         # OSError: the parent is gone; the read loop ends and the platform closes

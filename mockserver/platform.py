@@ -8,6 +8,7 @@ from __future__ import annotations
 import math
 import signal
 from collections.abc import Callable, Sequence
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from mockserver.config import Settings, check_url
@@ -16,6 +17,8 @@ from mockserver.engine.clock import Clock, RealClock, VirtualClock
 from mockserver.engine.dispatcher import Dispatcher
 from mockserver.engine.health import Health, Snapshot
 from mockserver.engine.jobs import NewPostback
+from mockserver.engine.journal import StartedJournal, remove_journals, started_before
+from mockserver.engine.lease import Lease
 from mockserver.engine.listeners import Listeners
 from mockserver.engine.prepare import Options, new_postback
 from mockserver.engine.remote import DeliveryProcess, check_delivery
@@ -47,6 +50,10 @@ class MockPlatform:
     ``recover=False`` leaves postbacks that were in flight alone (the delivery process when
     its parent has recovered them); ``on_events`` receives every batch of events and
     ``on_health`` every change of the engine's faults (see ``health``).
+
+    A platform on a data dir on disk owns it while it runs (``engine/lease.py``): a second
+    one on the same folder raises ``DataDirInUseError`` (a ConfigError); ``own_data_dir=False``
+    is for the delivery process, which shares its parent's.
     """
 
     def __init__(
@@ -59,6 +66,7 @@ class MockPlatform:
         recover: bool = True,
         on_events: Callable[[list[Event]], None] | None = None,
         on_health: Callable[[Snapshot], None] | None = None,
+        own_data_dir: bool = True,
     ) -> None:
         self._settings = settings or Settings()
         s = self._settings
@@ -67,14 +75,26 @@ class MockPlatform:
             clock = clock or RealClock(s.time_scale)
         check_delivery(delivery, clock.virtual, s)
         self.clock: Clock = clock
-        self.store = Store(s.data_dir)
+        on_disk = s.data_dir != ":memory:"
+        self._lease = Lease(s.data_dir)
+        if on_disk and own_data_dir:
+            Path(s.data_dir).mkdir(parents=True, exist_ok=True)
+            self._lease.acquire()
+        try:
+            self.store = Store(s.data_dir, checkpoints=delivery != "process")
+        except BaseException:
+            self._lease.release()
+            raise
         self.browse = Browse(self.store)  # the UI's read-only queries
         self._health = Health(on_health)
         self._on_events = on_events
         self.timeline = Timeline(self.store, clock, lambda: self._settings)
         self._listeners = Listeners(self.set_events)
-        self.dispatcher = Dispatcher(lambda: self._settings, clock, transport, self._health)
-        self.recovered = self.store.recover(clock.now()) if recover else (0, 0)
+        self.recovered = self._recover(clock.now()) if recover else (0, 0)
+        journal = StartedJournal(s.data_dir) if on_disk and delivery != "process" else None
+        self.dispatcher = Dispatcher(
+            lambda: self._settings, clock, transport, self._health, journal
+        )
         if delivery != "process":  # the process that delivers prunes (the child, there)
             self.store.set_retention(self._retention)
         self.inbox = Inbox(self, self.publish)
@@ -88,7 +108,8 @@ class MockPlatform:
         if isinstance(clock, VirtualClock):
             self._virtual = VirtualRunner(self.timeline, self.dispatcher, clock, self._publish)
         elif delivery == "process":
-            self._remote = DeliveryProcess(s, self._publish, self._health)
+            inherit = () if self._lease.fd is None else (self._lease.fd,)
+            self._remote = DeliveryProcess(s, self._publish, self._health, inherit)
             self._remote.start()
         else:
             self._real = RealRunner(self.timeline, self.dispatcher, self._publish, self._health)
@@ -101,6 +122,15 @@ class MockPlatform:
         "reason": ..., "since": epoch s, "faults": {part: reason}}`` while a part of it (the
         scheduler, a delivery worker, the delivery process) has failed and not yet recovered."""
         return self._health.report()
+
+    def _recover(self, now: float) -> tuple[int, int]:
+        """Postbacks in flight when the last process stopped become due again; those whose
+        attempt had started (its journal says) are marked possible duplicates."""
+        if self._settings.data_dir == ":memory:":
+            return self.store.recover(now)
+        recovered = self.store.recover(now, started_before(self._settings.data_dir))
+        remove_journals(self._settings.data_dir)
+        return recovered
 
     def _retention(self) -> tuple[int, float, float]:
         s = self._settings
@@ -358,6 +388,7 @@ class MockPlatform:
             drained = self._remote.stop(timeout)
         self.dispatcher.close()
         self.store.close()
+        self._lease.release()
         return drained
 
     def __enter__(self) -> MockPlatform:

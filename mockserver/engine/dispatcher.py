@@ -16,6 +16,7 @@ from mockserver.config import Settings
 from mockserver.engine.clock import Clock
 from mockserver.engine.health import Health
 from mockserver.engine.jobs import Attempt, Job
+from mockserver.engine.journal import StartedJournal
 from mockserver.engine.pool import WorkerPool
 from mockserver.engine.transport import HttpTransport, Response, Transport
 
@@ -26,10 +27,14 @@ log = logging.getLogger("mockserver.engine")
 #: after a crash or kill -9): receivers may use it to de-duplicate, or ignore it.
 DUPLICATE_HEADER = "X-Mockserver-Possible-Duplicate"
 NO_URL = "no postback URL configured: set postback_url (or mo_postback_url for MO postbacks)"
+STOPPING = "not sent: the delivery engine was stopping"
 
 
 class Dispatcher:
-    """Makes attempts, synchronously (``attempt``) or on worker threads (``submit``)."""
+    """Makes attempts, synchronously (``attempt``) or on worker threads (``submit``).
+
+    With a ``journal``, every attempt is noted there just before it goes on the wire, and the
+    runner calls ``finished`` once the outcomes are committed (see ``engine/journal.py``)."""
 
     def __init__(
         self,
@@ -37,8 +42,10 @@ class Dispatcher:
         clock: Clock,
         transport: Transport | None = None,
         health: Health | None = None,
+        journal: StartedJournal | None = None,
     ) -> None:
         self._settings = settings
+        self.journal = journal
         self._clock = clock
         self.transport: Transport = transport or HttpTransport()
         self.health = health or Health()
@@ -68,6 +75,9 @@ class Dispatcher:
         if url is None:
             result.error = NO_URL
             return result
+        if self.journal is not None and not self.journal.started((job.id, job.number, job.due)):
+            result.error = STOPPING
+            return result
         started = time.perf_counter()
         try:
             self._send(result, url, job, settings)
@@ -90,6 +100,11 @@ class Dispatcher:
             result.error = f"{type(exc).__name__}: {exc}"
         else:
             _fill(result, response, settings.success)
+
+    def finished(self, attempts: list[Attempt]) -> None:
+        """The outcomes of ``attempts`` are committed to the store."""
+        if self.journal is not None and attempts:
+            self.journal.finished((a.postback_id, a.number, a.due) for a in attempts)
 
     # -- worker pool --
 
@@ -122,6 +137,8 @@ class Dispatcher:
         return self._pool.stop(timeout)
 
     def close(self) -> None:
+        if self.journal is not None:
+            self.journal.close()
         self.transport.close()
 
     def _worker_failed(self, job: Job, exc: Exception) -> None:

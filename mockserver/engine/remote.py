@@ -88,8 +88,15 @@ class _Call:
 class DeliveryProcess:
     """Starts, talks to, restarts and stops the child that delivers postbacks."""
 
-    def __init__(self, settings: Settings, publish: Publish, health: Health | None = None) -> None:
+    def __init__(
+        self,
+        settings: Settings,
+        publish: Publish,
+        health: Health | None = None,
+        inherit: tuple[int, ...] = (),
+    ) -> None:
         self._settings = settings
+        self._inherit = inherit  # open files the child keeps (the data dir's lease)
         self._publish = publish
         self.health = health or Health()
         self._send_lock = threading.Lock()
@@ -116,7 +123,7 @@ class DeliveryProcess:
         command = [sys.executable, "-m", CHILD_MODULE, str(theirs.fileno()), str(os.getpid())]
         try:
             self._proc = self._spawner.submit(
-                subprocess.Popen, command, pass_fds=(theirs.fileno(),), env=env,
+                subprocess.Popen, command, pass_fds=(theirs.fileno(), *self._inherit), env=env,
                 start_new_session=True,
             ).result()  # fmt: skip
         finally:
@@ -216,7 +223,7 @@ class DeliveryProcess:
         code = self._proc.wait() if self._proc is not None else None
         log.error("the delivery process exited (code %s); starting another", code)
         self.health.replace(PART + "/", {})
-        self.health.fault(PART, f"exited with code {code}; restarting")
+        self.health.fault(PART, f"exited with code {code}; restarting", until_cleared=True)
         if time.monotonic() - started < RESTART_BACKOFF:
             time.sleep(RESTART_BACKOFF)  # a child that cannot run must not spin
         with self._send_lock:
@@ -228,7 +235,8 @@ class DeliveryProcess:
                 self.start(recover=True)
             except (DeliveryProcessError, OSError) as exc:
                 log.exception("the delivery process could not be restarted; trying again")
-                self.health.fault(PART, f"could not be restarted ({exc}); trying again")
+                reason = f"could not be restarted ({exc}); trying again"
+                self.health.fault(PART, reason, until_cleared=True)
                 time.sleep(RETRY_START)
             else:
                 self.health.clear(PART)

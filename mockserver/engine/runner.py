@@ -27,9 +27,9 @@ from mockserver.engine.timeline import Timeline
 log = logging.getLogger("mockserver.engine")
 Publish = Callable[[list[dict[str, Any]]], None]
 #: At most this many attempts per worker are claimed (``sending``) and not yet recorded: due
-#: postbacks wait in the store, not in memory. After a kill -9 every ``sending`` row is sent
-#: again flagged ``possible_duplicate``: a superset (at most workers x 16) of the attempts
-#: that were really on the wire (marking each send durably would cost a commit per attempt).
+#: postbacks wait in the store, not in memory. After a kill -9 the ``sending`` rows are sent
+#: again, flagged ``possible_duplicate`` only if their attempt had started (the dispatcher's
+#: journal, ``engine/journal.py``; a commit per attempt would cost too much).
 WINDOW_PER_WORKER = 16
 #: Due postbacks held in memory behind a busy message, at most (then claiming pauses).
 MAX_HELD = 10_000
@@ -196,6 +196,7 @@ class RealRunner:
                     claimed = self.timeline.claim(room)
                     self._unrecorded += len(claimed)
                     jobs += claimed
+            self.dispatcher.finished(done)  # committed: their journal lines may go
             for job in jobs:  # only after the commit: 'sending' is on disk before the wire
                 self._flying[job.id] = job
                 self.dispatcher.submit(job)
@@ -245,6 +246,7 @@ class VirtualRunner:
             while pending:
                 attempt = self.dispatcher.attempt(pending.popleft())
                 pending.extend(self.timeline.complete([attempt]))
+                self.dispatcher.finished([attempt])
             events = self.timeline.take_events()
             if events:
                 self._publish(events)

@@ -89,14 +89,17 @@ def _loads(raw: bytes) -> Any:
     """What ``request.get_json(force=True, silent=True)`` gives: ``json.loads`` (bytes in
     any UTF encoding), None for a body that is not JSON; also None for what Python reads but
     JSON has not (NaN, Infinity) and for nesting deeper than the parser's recursion limit."""
-    try:
-        return json.loads(raw, parse_constant=_no_constant)
+    try:  # json.loads(raw, parse_constant=...) would build a decoder per call
+        return _DECODER.decode(raw.decode(json.detect_encoding(raw), "surrogatepass"))
     except (ValueError, RecursionError):
         return None
 
 
 def _no_constant(name: str) -> Any:
     raise ValueError(f"{name} is not JSON")
+
+
+_DECODER = json.JSONDecoder(parse_constant=_no_constant)
 
 
 #: Nesting allowed inside a body member (``vars: {"a": {"b": ...}}``).

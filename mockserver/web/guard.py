@@ -24,7 +24,7 @@ import ipaddress
 import re
 import socket
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
 from urllib.parse import urlsplit
@@ -41,12 +41,27 @@ _NAME = re.compile(r"[A-Za-z0-9_.:-]{1,253}")
 _WILDCARDS = ("0.0.0.0", "::", "")  # noqa: S104 - names, not a bind
 
 
+#: Host headers whose verdict a rule remembers (a client sends the same one every time).
+KNOWN_HOSTS = 256
+
+
 @dataclass(frozen=True)
 class HostRule:
     names: frozenset[str]
     suffixes: tuple[str, ...]
     any_address: bool
     any_host: bool
+    verdicts: dict[str, bool] = field(default_factory=dict, compare=False, hash=False, repr=False)
+
+    def allows_header(self, raw: str) -> bool:
+        """``allows(host_of(raw))``, remembered for the last ``KNOWN_HOSTS`` headers."""
+        verdict = self.verdicts.get(raw)
+        if verdict is None:
+            verdict = self.allows(host_of(raw))
+            if len(self.verdicts) >= KNOWN_HOSTS:
+                self.verdicts.clear()
+            self.verdicts[raw] = verdict
+        return verdict
 
     def allows(self, name: str | None) -> bool:
         if name is None:
@@ -127,7 +142,7 @@ def refusal(settings: Settings, environ: Mapping[str, Any]) -> ApiError | None:
         return None
     rule = rule_for(settings)
     raw_host = environ.get("HTTP_HOST")
-    if raw_host is not None and not rule.allows(host_of(raw_host)):
+    if raw_host is not None and not rule.allows_header(raw_host):
         return ApiError(
             421,
             "host_not_allowed",

@@ -175,15 +175,22 @@ def test_parent_killed_the_child_dies_with_it(receiver: Receiver, tmp_path: Path
     delivery process dies with its parent instead of sending its whole claimed window (64)
     beside the new one: only attempts that were on the wire can arrive twice (one per worker,
     plus those answered but not yet logged: at most a quarter of the window), and every
-    re-sent postback carries the possible-duplicate header."""
+    re-sent postback carries the possible-duplicate header.
+
+    The restart waits for the killed process only, not for the end of its output: the
+    delivery process inherits that pipe, so ``communicate()`` waited until the orphan had
+    finished its window, and the test passed on the code that had the fault."""
     count, workers = 100, 4
     receiver.plan("/postback", Reply(delay=0.3))
     parent = start(tmp_path, receiver.url(), count, "--process")
     assert parent.stdout is not None
+    assert parent.stderr is not None
     child_pid = int(parent.stdout.readline().split()[1])
     receiver.wait_count(12, timeout=30)
     parent.kill()
-    parent.communicate(timeout=10)
+    parent.wait(timeout=10)
+    parent.stdout.close()
+    parent.stderr.close()
     again = start(tmp_path, receiver.url(), count, "--process")  # at once, as CI would
     wait_until(lambda: not alive(child_pid), timeout=5, what="the orphaned child to die")
     _, err = again.communicate(timeout=120)

@@ -129,7 +129,11 @@ def test_a_failing_worker_attempt_is_logged_and_retried(receiver: Receiver) -> N
         assert [a["ok"] for a in log] == [False, True]
         assert log[0]["error"] == "engine error: RuntimeError: injected worker fault"
         assert history == [{"delivery worker": "RuntimeError: injected worker fault"}, {}]
-        assert platform.health() == {"status": "ok"}
+        report = platform.health()
+        assert report["status"] == "ok"
+        assert [(f["part"], f["reason"]) for f in report["recent_faults"]] == [
+            ("delivery worker", "RuntimeError: injected worker fault")
+        ]
 
 
 def test_a_pool_worker_survives_an_item_that_raises() -> None:
@@ -159,7 +163,9 @@ def test_health_reports_the_oldest_fault_until_all_clear() -> None:
     health.clear("scheduler")
     assert health.report()["reason"] == "delivery worker: stuck"
     health.clear("delivery worker")
-    assert health.report() == {"status": "ok"}
+    assert health.report()["status"] == "ok"
+    assert "faults" not in health.report()
+    assert Health().report() == {"status": "ok"}  # nothing ever failed
 
 
 @pytest.mark.slow
@@ -177,3 +183,41 @@ def test_a_killed_delivery_process_degrades_health_until_replaced(
         assert history[0] == {"delivery process": "exited with code -9; restarting"}
         sent = platform.schedule(sms(), body=body("x"))
         wait_until(lambda: state(platform, sent) == "delivered", what="delivery by the new child")
+
+
+def test_a_fault_ends_once_its_part_has_run_a_while_without_failing() -> None:
+    """Without traffic no good attempt clears a worker's fault: it ends after ``hold`` s with
+    no new failure, and stays listed as a recent fault."""
+    history: list[dict[str, str]] = []
+    health = Health(history.append, hold=0.05)
+    health.fault("delivery process", "exited with code -9; restarting", until_cleared=True)
+    health.fault("delivery worker", RuntimeError("boom"))
+    assert health.report()["status"] == "degraded"
+    wait_until(lambda: "delivery worker" not in health.snapshot(), what="the fault to end")
+    report = health.report()
+    assert report["faults"] == {"delivery process": "exited with code -9; restarting"}
+    assert [(f["part"], f["reason"]) for f in report["recent_faults"]] == [
+        ("delivery worker", "RuntimeError: boom")
+    ]
+    assert report["recent_faults"][0]["since"] <= report["recent_faults"][0]["until"]
+    health.clear("delivery process")
+    report = health.report()
+    assert report["status"] == "ok"
+    assert [f["part"] for f in report["recent_faults"]] == ["delivery process", "delivery worker"]
+    assert history[-1] == {}
+
+
+def test_a_worker_fault_without_traffic_ends_on_health(
+    receiver: Receiver, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Issue 11: a worker's fault stood on /health (503) for ever when no attempt followed."""
+    monkeypatch.setattr("mockserver.engine.health.FAULT_HOLD", 0.2)
+    settings = Settings(data_dir=":memory:", postback_url=receiver.url(), retry_attempts=0)
+    with MockPlatform(settings, transport=FailingOnce()) as platform:
+        client = create_app(platform=platform).test_client()
+        sent = platform.schedule(sms(), body=body("x"))
+        wait_until(lambda: state(platform, sent) == "failed", what="the failed attempt")
+        assert client.get("/mock/api/v1/health").status_code == 503
+        wait_until(lambda: client.get("/mock/api/v1/health").status_code == 200, what="ok")
+        recent = client.get("/mock/api/v1/health").get_json()["recent_faults"]
+        assert recent[0]["part"] == "delivery worker"

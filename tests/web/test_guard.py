@@ -162,3 +162,15 @@ def test_the_token_in_a_header_allows_a_cross_site_request() -> None:
 )  # fmt: skip
 def test_host_of(value: str, name: str | None) -> None:
     assert host_of(value) == name
+
+
+def test_host_verdicts_are_remembered_and_bounded() -> None:
+    from mockserver.web.guard import KNOWN_HOSTS, host_rule
+
+    rule = host_rule("127.0.0.1", None, ())
+    headers = [f"evil{n}.example:80" for n in range(KNOWN_HOSTS + 50)] + ["localhost:8055"]
+    for raw in headers * 2:
+        assert rule.allows_header(raw) == rule.allows(host_of(raw))
+    assert rule.allows_header("localhost:8055")
+    assert not rule.allows_header("evil1.example")
+    assert len(rule.verdicts) <= KNOWN_HOSTS
