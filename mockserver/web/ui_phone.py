@@ -5,6 +5,7 @@ sent and the MT messages sent to it, as a conversation."""
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import parse_qs
 
 from flask import Blueprint, Response, redirect, request, url_for
 from werkzeug.exceptions import RequestEntityTooLarge
@@ -13,6 +14,8 @@ from werkzeug.wrappers import Response as BaseResponse
 from mockserver.web.api import ApiError, platform
 from mockserver.web.ui import form_error, install, is_refusal, page
 from mockserver.web.uploads import PREFIX, uploads
+from mockserver.wire.api import ApiFailure, parse_request
+from mockserver.wire.errors import FlavorError
 
 bp = install(Blueprint("ui_phone", __name__))
 HANDSET = "16315551234"
@@ -61,11 +64,39 @@ def conversation(rows: list[dict[str, Any]], number: str) -> list[dict[str, Any]
     return items
 
 
+def sent_text(tracking_id: str) -> str:
+    """What the app sent in the platform API call whose reply carried ``tracking_id``: its
+    TEXT (SMS) or SUBJECT (MMS), read back from the call log; "" when there is none."""
+    found = platform().api.calls.list(limit=1, tracking_id=tracking_id)
+    call = platform().api.calls.get(found[0]["id"]) if found else None
+    if call is None:
+        return ""
+    req = call["request"]
+    body = str(req.get("body", "")).encode("utf-8")
+    ctype = req.get("content_type")
+    form = {}
+    if ctype and "form-urlencoded" in ctype and not body.lstrip().startswith(b"<"):
+        form = {k: v[0] for k, v in parse_qs(body.decode("utf-8"), keep_blank_values=True).items()}
+    query = {k: v[0] for k, v in parse_qs(str(req.get("query", ""))).items()}
+    headers = {"x-api-key": call.get("api_key") or ""}  # the Sinch JSON dialect's key
+    try:
+        parsed = parse_request(
+            req.get("method", "POST"), query, form, body, ctype, call["dialect"], headers=headers
+        )
+    except (ApiFailure, FlavorError):
+        return ""
+    return parsed.get("TEXT") or parsed.get("SUBJECT") or ""
+
+
 def _phone(status: int = 200, error: ApiError | None = None) -> Response:
     number, to = _numbers()
     rows = platform().browse.handset(number)
+    items = conversation(rows, number)
+    for item in items:
+        if not item["mine"] and not item["text"] and item["key"]:
+            item["text"] = sent_text(item["key"])
     return page("phone.html", status, number=number, to=to, error=error,
-                items=conversation(rows, number), form=_form())  # fmt: skip
+                items=items, form=_form())  # fmt: skip
 
 
 def _form() -> Any:

@@ -184,6 +184,21 @@ def test_phone_shows_mt_sent_to_the_handset(client: FlaskClient, platform: MockP
     assert "N202" in page
 
 
+def test_phone_shows_the_text_the_app_sent_through_the_api(
+    client: FlaskClient, platform: MockPlatform
+) -> None:
+    xml = (
+        "<REQUEST><ACTION>sendSMS</ACTION><API_KEY>k</API_KEY><TO>15553335599</TO>"
+        "<FROM>60856</FROM><TEXT>Your order &lt;42&gt; has shipped</TEXT></REQUEST>"
+    )
+    reply = client.post("/API/wxml/1.3/index.php", data={"xml": xml})
+    assert b"<STATUS>Success</STATUS>" in reply.data
+    platform.run_until_idle()
+    page = html(client, "/phone?number=15553335599")
+    assert "Your order &lt;42&gt; has shipped" in page  # the app's text, escaped
+    assert "N201" in page
+
+
 def test_phone_refuses_bad_input_with_a_message(client: FlaskClient) -> None:
     answer = client.post("/phone/sms", data={"number": "", "to": "60856", "text": "x"})
     # an empty number falls back to the default handset; an over-long short code does not
