@@ -213,3 +213,10 @@ def test_python_examples_in_docs_run() -> None:
     for doc in (ROOT / "docs").glob("*.md"):
         for snippet in re.findall(r"```python\n(.*?)```", doc.read_text(encoding="utf-8"), re.S):
             exec(compile(snippet, str(doc), "exec"), {})
+
+
+def test_no_merge_leftovers_in_the_docs() -> None:
+    for path in [ROOT / "README.md", *sorted((ROOT / "docs").glob("*.md"))]:
+        lines = path.read_text(encoding="utf-8").splitlines()
+        bad = [n for n, line in enumerate(lines, 1) if line.startswith(("<<<<<<<", ">>>>>>>"))]
+        assert not bad, f"{path.name}: merge conflict markers at lines {bad}"
