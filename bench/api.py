@@ -19,8 +19,6 @@ Target: the simulator's rate >= 0.5 x the baseline's, and every postback deliver
 from __future__ import annotations
 
 import argparse
-import asyncio
-import functools
 import sys
 import tempfile
 import threading
@@ -33,7 +31,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from _receiver import ReceiverProcess
-from serve import _BANNER, Child, Conn, cpu_split, cpu_used, tree_cpu, wait_delivered
+from serve import _BANNER, Child, ClientRun, cpu_split, cpu_used, tree_cpu, wait_delivered
+from serve import run_client as serve_client
 
 TARGET_RATIO = 0.5
 PATH = "/API/wxml/1.3/index.php"
@@ -60,49 +59,12 @@ def requests_for(count: int, first: int = 0) -> list[bytes]:
     return out
 
 
-@dataclass
-class Tally:
-    ok: int = 0
-    other: int = 0
-    first_other: int = 0
-
-    def count(self, status: int) -> None:
-        if status == 200:
-            self.ok += 1
-        else:
-            self.other += 1
-            self.first_other = self.first_other or status
-
-
-@dataclass
-class Run:
-    accepted: int
-    rejected: int
-    first_bad_status: int
-    seconds: float
-
-    @property
-    def rate(self) -> float:
-        return self.accepted / self.seconds
+Run = ClientRun
 
 
 def run_client(port: int, work: list[bytes], connections: int) -> Run:
-    async def main() -> Run:
-        loop = asyncio.get_running_loop()
-        tally = Tally()
-        shares = [work[i::connections] for i in range(connections)]
-        futures = [loop.create_future() for _ in shares]
-        start = time.perf_counter()
-        for share, done in zip(shares, futures, strict=True):
-            await loop.create_connection(
-                functools.partial(Conn, share, done, tally),  # type: ignore[arg-type]
-                "127.0.0.1",
-                port,
-            )
-        await asyncio.wait_for(asyncio.gather(*futures), timeout=600)
-        return Run(tally.ok, tally.other, tally.first_other, time.perf_counter() - start)
-
-    return asyncio.run(main())
+    """bench/serve.py's client; the send API answers 200."""
+    return serve_client(port, work, connections, ok_status=200)
 
 
 def baseline_app(environ: dict[str, object], start_response: object) -> list[bytes]:
