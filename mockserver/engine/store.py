@@ -2,12 +2,8 @@
 
 One connection shared by the threads of one process behind a re-entrant lock (so that
 ``:memory:`` works too); WAL journal, ``synchronous=NORMAL``: a committed row survives the
-process being killed. A maintenance thread keeps the files bounded: it checkpoints the WAL
-(passively every ``CHECKPOINT_EVERY`` s and, past half the limit, every ``WAL_CHECK_EVERY``
-s; with ``TRUNCATE``, writers of both processes held on the file lock, as soon as the WAL
-outgrows ``max(WAL_FLOOR, database file)``, since passive checkpoints never catch up under
-a steady load; in one process only, the one that delivers), and prunes finished postbacks per
-the retention (``set_retention``) in batches of ``PRUNE_BATCH``. Due postbacks are found
+process being killed. A maintenance thread keeps the files bounded (WAL checkpoints and
+pruning per the retention: ``engine/upkeep.py``). Due postbacks are found
 through a partial index on ``due``, so a million scheduled postbacks stay on disk, not in
 Python memory.
 """
@@ -19,7 +15,6 @@ import logging
 import os
 import sqlite3
 import threading
-import time
 from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
@@ -30,23 +25,14 @@ try:  # POSIX; elsewhere one process writes (serve delivers from threads there)
 except ImportError:  # pragma: no cover - Windows
     fcntl = None  # type: ignore[assignment]
 
+from mockserver.engine import upkeep
 from mockserver.engine.jobs import Attempt, Job, NewPostback
 from mockserver.engine.schema import migrate
+from mockserver.engine.upkeep import WAL_FLOOR, Retention
 
 DB_NAME = "mockserver.sqlite3"
-CHECKPOINT_EVERY = 0.5  # seconds
-EAGER_EVERY = 0.1  # seconds: the same, once the WAL is past half its limit
-#: seconds: how often the WAL's size is looked at (two stat calls); under a heavy load it grows
-#: by megabytes in 0.1 s, which is how far it overshoots its limit between two looks
-WAL_CHECK_EVERY = 0.02
-WAL_FLOOR = 1 << 20  # bytes: a smaller WAL is never forced
-PRUNE_EVERY = 2.0  # seconds between two rounds of pruning
-PRUNE_BATCH = 500  # postbacks deleted per transaction (writers wait at most that long)
-PRUNE_ROUNDS = 10  # batches per round at most
-FINAL = "('delivered', 'failed', 'cancelled')"
 log = logging.getLogger("mockserver.engine")
 #: () -> (keep_postbacks, keep_seconds, now): 0 turns a cap off.
-Retention = Callable[[], tuple[int, float, float]]
 _DUE_SQL = (
     "SELECT id, due, message_key, origin, url, content_type, body, attempts, possible_duplicate"
     " FROM postbacks WHERE state = 'scheduled' AND due <= ? ORDER BY due, id LIMIT ?"
@@ -108,7 +94,7 @@ class Store:
             self._conn.execute("PRAGMA wal_autocheckpoint=0")
             self._conn.execute(f"PRAGMA journal_size_limit={WAL_FLOOR}")
         self._checkpointer = threading.Thread(
-            target=self._maintain, name="mockserver-store-maintenance", daemon=True
+            target=upkeep.maintain, args=(self,), name="mockserver-store-maintenance", daemon=True
         )
         self._checkpointer.start()
 
@@ -128,103 +114,16 @@ class Store:
                 os.close(self._file_lock)
                 self._file_lock = None
 
-    def _maintain(self) -> None:
-        """Checkpoints off the scheduler's path (a checkpoint with its fsync inside a commit
-        stalled due postbacks by several ms in bench/schedule.py), and pruning. Supervised:
-        a failure is logged and the loop goes on."""
-        conn = None if self.path == ":memory:" else sqlite3.connect(self.path, isolation_level=None)
-        if conn is not None:
-            conn.execute("PRAGMA busy_timeout=5000")
-        next_prune = time.monotonic()
-        last_passive = 0.0
-        try:
-            while not self._stop.wait(WAL_CHECK_EVERY):
-                now = time.monotonic()
-                try:
-                    if conn is not None and self._checkpoints:
-                        last_passive = self._checkpoint(conn, now, last_passive)
-                    if now >= next_prune and self._retention is not None:
-                        next_prune = now + PRUNE_EVERY
-                        self.prune(*self._retention())
-                except sqlite3.Error:
-                    log.exception("store maintenance failed; it goes on")
-        finally:
-            if conn is not None:
-                conn.close()
-
     def wal_size(self) -> int:
         try:
             return os.path.getsize(self.path + "-wal")
         except OSError:
             return 0
 
-    def _checkpoint(self, conn: sqlite3.Connection, now: float, last_passive: float) -> float:
-        """Checkpoint as the WAL's size asks; returns when the last passive one ran."""
-        try:
-            db = os.path.getsize(self.path)
-        except OSError:
-            return last_passive
-        limit = max(WAL_FLOOR, db)
-        wal = self.wal_size()
-        if wal > limit:
-            # writers of both processes wait on the file lock meanwhile (a lock of its own:
-            # flock excludes other open files, this process's writers' one included)
-            lock = os.open(self.path + ".lock", os.O_RDWR) if fcntl is not None else None
-            try:
-                if lock is not None:
-                    fcntl.flock(lock, fcntl.LOCK_EX)
-                # a store closing meanwhile may have truncated it
-                if self.wal_size() > limit:
-                    conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-            finally:
-                if lock is not None:
-                    os.close(lock)  # releases the lock
-        elif now - last_passive >= (EAGER_EVERY if wal > limit // 2 else CHECKPOINT_EVERY):
-            # past half the limit, copy more often without holding anyone up: the writers
-            # held by the TRUNCATE then wait only for the rest, the fsync and the truncation
-            # (bench/serve.py: writers held 1.2 s of a 13 s run before, about 0.5 s after)
-            conn.execute("PRAGMA wal_checkpoint(PASSIVE)")
-            return now
-        return last_passive
-
     def prune(self, keep: int, keep_seconds: float, now: float) -> int:
         """Delete finished postbacks (with their attempts) beyond the newest ``keep`` or last
-        changed over ``keep_seconds`` before ``now`` (0: no such cap), at most
-        ``PRUNE_ROUNDS`` batches of ``PRUNE_BATCH``; never a postback not yet final."""
-        deleted = 0
-        for _ in range(PRUNE_ROUNDS):
-            with self.transaction() as conn:
-                ids = self._prunable(conn, keep, keep_seconds, now)
-                marks = ",".join("?" * len(ids))
-                conn.execute(f"DELETE FROM attempts WHERE postback_id IN ({marks})", ids)  # noqa: S608
-                conn.execute(f"DELETE FROM postbacks WHERE id IN ({marks})", ids)  # noqa: S608
-            deleted += len(ids)
-            if len(ids) < PRUNE_BATCH:
-                break
-        return deleted
-
-    def _prunable(
-        self, conn: sqlite3.Connection, keep: int, keep_seconds: float, now: float
-    ) -> list[int]:
-        caps, args = [], []
-        if keep:
-            row = conn.execute(
-                "SELECT id FROM postbacks ORDER BY id DESC LIMIT 1 OFFSET ?", (keep,)
-            ).fetchone()
-            if row is not None:
-                caps.append("id <= ?")
-                args.append(row[0])
-        if keep_seconds:
-            caps.append("updated < ?")
-            args.append(now - keep_seconds)
-        if not caps:
-            return []
-        rows = conn.execute(
-            f"SELECT id FROM postbacks WHERE state IN {FINAL} AND ({' OR '.join(caps)})"  # noqa: S608
-            " ORDER BY id LIMIT ?",
-            (*args, PRUNE_BATCH),
-        ).fetchall()
-        return [int(r[0]) for r in rows]
+        changed over ``keep_seconds`` before ``now`` (0: no such cap); see ``upkeep.prune``."""
+        return upkeep.prune(self, keep, keep_seconds, now)
 
     @contextmanager
     def transaction(self) -> Iterator[sqlite3.Connection]:
