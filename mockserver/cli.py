@@ -42,6 +42,8 @@ def list_scenarios(folders: tuple[str, ...]) -> None:
             f"{s.name}  [{s.kind}]  {' '.join(s.codes())}  ({', '.join(supported_forms(s))})"
         )
         click.echo(f"    {s.description}")
+        if s.labels():
+            click.echo(f"    branches (--pin): {', '.join(s.labels())}")
 
 
 @main.command()

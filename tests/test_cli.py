@@ -15,6 +15,7 @@ def test_list_shows_builtins_with_codes_and_descriptions() -> None:
     result = CliRunner().invoke(main, ["list"])
     assert result.exit_code == 0, result.output
     assert "mms-binary-expired  [mt]  N101 N102  (sky-legacy, sky-a, sky-b" in result.output
+    assert "branches (--pin): delivered, expired, rejected, failed" in result.output
     assert "the carrier reports expiry" in result.output
 
 
