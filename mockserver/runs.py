@@ -14,6 +14,7 @@ from __future__ import annotations
 import threading
 import uuid
 import weakref
+from collections import OrderedDict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
@@ -107,14 +108,61 @@ def _planned_dict(p: PlannedPostback, engine_id: int | None) -> dict[str, Any]:
     }
 
 
-_RUNS: weakref.WeakKeyDictionary[Any, dict[str, Run]] = weakref.WeakKeyDictionary()
+#: finished runs kept in memory per platform; older ones are read back from the store
+MAX_LIVE_RUNS = 1000
+
+
+class RunRegistry:
+    """The runs a platform keeps in memory: every run still waiting for a moderator, and the
+    newest :data:`MAX_LIVE_RUNS` others (an older run is read back from the store's ``runs``
+    table). ``started`` counts the runs since the last reset: a seeded server derives each
+    run's seed from it."""
+
+    def __init__(self) -> None:
+        self._runs: OrderedDict[str, Run] = OrderedDict()
+        self._lock = threading.Lock()
+        self.started = 0
+
+    def add(self, run: Run) -> None:
+        with self._lock:
+            self._runs[run.id] = run
+            self.started += 1
+            self._evict()
+
+    def get(self, run_id: str) -> Run | None:
+        return self._runs.get(run_id)
+
+    def forget(self, run_id: str) -> None:
+        """Drop a run that could not be stored (it does not count as started)."""
+        with self._lock:
+            if self._runs.pop(run_id, None) is not None:
+                self.started -= 1
+
+    def clear(self) -> None:
+        with self._lock:
+            self._runs.clear()
+            self.started = 0
+
+    def __len__(self) -> int:
+        return len(self._runs)
+
+    def _evict(self) -> None:
+        extra = len(self._runs) - MAX_LIVE_RUNS
+        if extra <= 0:
+            return
+        done = [rid for rid, run in self._runs.items() if run.pending_hold() is None][:extra]
+        for run_id in done:
+            del self._runs[run_id]
+
+
+_RUNS: weakref.WeakKeyDictionary[Any, RunRegistry] = weakref.WeakKeyDictionary()
 _LOCK = threading.Lock()
 
 
-def runs_of(platform: Platform) -> dict[str, Run]:
+def runs_of(platform: Platform) -> RunRegistry:
     """The runs started on ``platform`` (kept beside it until it has its own registry)."""
     with _LOCK:
-        return _RUNS.setdefault(platform, {})
+        return _RUNS.setdefault(platform, RunRegistry())
 
 
 def start_run(
@@ -143,7 +191,7 @@ def start_run(
 
 def forget_run(platform: Platform, run: Run) -> None:
     """Drop a run ``new_run`` kept that could not be stored."""
-    runs_of(platform).pop(run.id, None)
+    runs_of(platform).forget(run.id)
 
 
 def new_run(
@@ -166,7 +214,7 @@ def new_run(
         scenario = (library or default_library(tuple(settings.scenarios))).get(scenario)
     run_id = uuid.uuid4().hex[:12]
     if seed is None and settings.seed is not None:
-        seed = (settings.seed * 1_000_003 + len(runs_of(platform))) % 2**32
+        seed = (settings.seed * 1_000_003 + runs_of(platform).started) % 2**32
     the_plan = plan(
         scenario,
         vars,
@@ -183,7 +231,7 @@ def new_run(
     )
     run = Run(run_id, the_plan, postback_url)
     run.holds = [HoldState(h.phase, item=h.item) for h in the_plan.holds]
-    runs_of(platform)[run_id] = run  # now: the next run's seed counts this one
+    runs_of(platform).add(run)  # now: the next run's seed counts this one
     return run
 
 

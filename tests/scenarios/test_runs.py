@@ -87,7 +87,7 @@ def test_run_is_recorded_with_its_ids_and_url(
     library: Library, platform: MockPlatform, recorder: Recorder
 ) -> None:
     run = start_run(platform, "mms-binary-expired", seed=9, library=library)
-    assert runs_of(platform)[run.id] is run
+    assert runs_of(platform).get(run.id) is run
     view = run.to_dict()
     assert view["ids"]["TRACKINGID"] == run.ids["TRACKINGID"]
     assert [p["code"] for p in view["postbacks"]] == ["N101", "N102"]  # sky-a: expiry is N102
@@ -128,3 +128,24 @@ def test_moderation_goes_through_the_platform_inbox(
     platform.run_until_idle()
     assert [parse(s.body).code for s in recorder.sent] == ["N401"]
     assert inbox.items() == []
+
+
+def test_finished_runs_kept_in_memory_are_bounded(
+    platform: MockPlatform, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Memory holds the newest runs and every run waiting for a moderator; an older run is
+    read back from the store."""
+    import mockserver.runs as runs_module
+
+    monkeypatch.setattr(runs_module, "MAX_LIVE_RUNS", 3)
+    held = platform.run_scenario("mms-mo-moderated", seed=1)
+    started = [platform.run_scenario("sms-mo", seed=n)["run_id"] for n in range(5)]
+    registry = runs_of(platform)
+    assert len(registry) == 3
+    assert registry.started == 6
+    assert registry.get(held["run_id"]) is not None  # waiting for a moderator: kept
+    assert registry.get(started[0]) is None
+    assert registry.get(started[-1]) is not None
+    old = platform.run(started[0])
+    assert old is not None
+    assert [p["code"] for p in old["postbacks"]] == ["N211"]  # from the store
