@@ -21,7 +21,6 @@ from __future__ import annotations
 import argparse
 import sys
 import tempfile
-import threading
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -31,8 +30,18 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from _receiver import ReceiverProcess
-from serve import _BANNER, Child, ClientRun, cpu_split, cpu_used, tree_cpu, wait_delivered
+from serve import (
+    _BANNER,
+    Child,
+    ClientRun,
+    cpu_split,
+    cpu_used,
+    tree_cpu,
+    trivial_app,
+    wait_delivered,
+)
 from serve import run_client as serve_client
+from serve import serve_baseline as serve_the_baseline
 
 TARGET_RATIO = 0.5
 PATH = "/API/wxml/1.3/index.php"
@@ -67,22 +76,9 @@ def run_client(port: int, work: list[bytes], connections: int) -> Run:
     return serve_client(port, work, connections, ok_status=200)
 
 
-def baseline_app(environ: dict[str, object], start_response: object) -> list[bytes]:
-    stream = environ["wsgi.input"]
-    stream.read(int(str(environ.get("CONTENT_LENGTH") or 0)))  # type: ignore[attr-defined]
-    headers = [("Content-Type", "text/html; charset=UTF-8"), ("Content-Length", str(len(REPLY)))]
-    start_response("200 OK", headers)  # type: ignore[operator]
-    return [REPLY]
-
-
 def serve_baseline(threads: int) -> None:
-    import waitress
-
-    server = waitress.create_server(baseline_app, host="127.0.0.1", port=0, threads=threads)
-    print(f"baseline listening on http://127.0.0.1:{server.effective_port}", flush=True)
-    threading.Thread(target=server.run, daemon=True).start()
-    sys.stdin.read()
-    server.close()
+    """The trivial app answering a fixed sendSMS reply, as the platform labels it."""
+    serve_the_baseline(threads, trivial_app("200 OK", "text/html; charset=UTF-8", REPLY))
 
 
 def baseline(args: argparse.Namespace) -> tuple[Run, float]:

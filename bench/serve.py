@@ -34,6 +34,7 @@ import time
 import urllib.request
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
@@ -261,19 +262,29 @@ BASELINE_BODY = json.dumps(
 ).encode()
 
 
-def baseline_app(environ: dict[str, object], start_response: object) -> list[bytes]:
-    stream = environ["wsgi.input"]
-    stream.read(int(str(environ.get("CONTENT_LENGTH") or 0)))  # type: ignore[attr-defined]
-    headers = [("Content-Type", "application/json"), ("Content-Length", str(len(BASELINE_BODY)))]
-    start_response("201 CREATED", headers)  # type: ignore[operator]
-    return [BASELINE_BODY]
+def trivial_app(status: str, content_type: str, body: bytes) -> Any:
+    """A WSGI app that reads each request and answers ``body``: the baseline's server."""
+    headers = [("Content-Type", content_type), ("Content-Length", str(len(body)))]
+
+    def app(environ: dict[str, object], start_response: Any) -> list[bytes]:
+        stream: Any = environ["wsgi.input"]
+        stream.read(int(str(environ.get("CONTENT_LENGTH") or 0)))
+        start_response(status, headers)
+        return [body]
+
+    return app
 
 
-def serve_baseline(threads: int) -> None:
-    """``bench/serve.py --baseline-server N``: the trivial app on waitress until stdin closes."""
+baseline_app = trivial_app("201 CREATED", "application/json", BASELINE_BODY)
+
+
+def serve_baseline(threads: int, app: Any = None) -> None:
+    """``--baseline-server N``: a trivial app (this bench's by default) on waitress until
+    stdin closes."""
     import waitress
 
-    server = waitress.create_server(baseline_app, host="127.0.0.1", port=0, threads=threads)
+    app = app or baseline_app
+    server = waitress.create_server(app, host="127.0.0.1", port=0, threads=threads)
     print(f"baseline listening on http://127.0.0.1:{server.effective_port}", flush=True)
     threading.Thread(target=server.run, daemon=True).start()
     sys.stdin.read()
