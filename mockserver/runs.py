@@ -17,7 +17,7 @@ import weakref
 from collections import OrderedDict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypedDict
 
 from mockserver.engine.jobs import NewPostback
 from mockserver.inbox import Held
@@ -29,6 +29,8 @@ from mockserver.scenarios.planner import plan
 from mockserver.wire.model import FieldValue
 
 if TYPE_CHECKING:
+    from typing_extensions import Unpack
+
     from mockserver.platform import MockPlatform as Platform
 
 
@@ -165,23 +167,24 @@ def runs_of(platform: Platform) -> RunRegistry:
         return _RUNS.setdefault(platform, RunRegistry())
 
 
-def start_run(
-    platform: Platform,
-    scenario: Scenario | str,
-    vars: Mapping[str, FieldValue] | None = None,
-    seed: int | None = None,
-    postback_url: str | None = None,
-    flavor: str | None = None,
-    *,
-    revision: str | None = None,
-    pins: Sequence[str] = (),
-    library: Library | None = None,
-    locale: str = "en_US",
-) -> Run:
+class RunOptions(TypedDict, total=False):
+    """How a run is planned (see :func:`start_run`)."""
+
+    vars: Mapping[str, FieldValue] | None
+    seed: int | None
+    postback_url: str | None
+    flavor: str | None
+    revision: str | None
+    pins: Sequence[str]
+    library: Library | None
+    locale: str
+
+
+def start_run(platform: Platform, scenario: Scenario | str, **options: Unpack[RunOptions]) -> Run:
     """Plan ``scenario`` and schedule its phase-0 postbacks; later phases wait for approval.
-    ``flavor``/``revision`` default to the settings; ``pins`` are branch labels to take."""
-    run = new_run(platform, scenario, vars, seed, postback_url, flavor, revision=revision,
-                  pins=pins, library=library, locale=locale)  # fmt: skip
+    ``vars`` override the scenario's; ``flavor``/``revision`` default to the settings;
+    ``pins`` are branch labels to take; ``postback_url`` overrides the configured URL."""
+    run = new_run(platform, scenario, **options)
     try:
         return store_run(platform, run)
     except BaseException:
@@ -194,22 +197,12 @@ def forget_run(platform: Platform, run: Run) -> None:
     runs_of(platform).forget(run.id)
 
 
-def new_run(
-    platform: Platform,
-    scenario: Scenario | str,
-    vars: Mapping[str, FieldValue] | None = None,
-    seed: int | None = None,
-    postback_url: str | None = None,
-    flavor: str | None = None,
-    *,
-    revision: str | None = None,
-    pins: Sequence[str] = (),
-    library: Library | None = None,
-    locale: str = "en_US",
-) -> Run:
+def new_run(platform: Platform, scenario: Scenario | str, **options: Unpack[RunOptions]) -> Run:
     """Plan a run (no store access) and keep it with the platform's runs; ``store_run``
     schedules it. Arguments as for :func:`start_run`."""
     settings = platform.settings
+    library, seed = options.get("library"), options.get("seed")
+    revision, flavor = options.get("revision"), options.get("flavor")
     if isinstance(scenario, str):
         scenario = (library or default_library(tuple(settings.scenarios))).get(scenario)
     run_id = uuid.uuid4().hex[:12]
@@ -217,19 +210,19 @@ def new_run(
         seed = (settings.seed * 1_000_003 + runs_of(platform).started) % 2**32
     the_plan = plan(
         scenario,
-        vars,
+        options.get("vars"),
         seed,
         flavor or settings.flavor,
         platform.now(),
         run_id=run_id,
         body_mode=settings.body_mode,
         time_scale=platform.clock.time_scale,
-        locale=locale,
+        locale=options.get("locale", "en_US"),
         media_base_url=settings.base_url,
         revision=revision or settings.revision,
-        pins=pins,
+        pins=options.get("pins", ()),
     )
-    run = Run(run_id, the_plan, postback_url)
+    run = Run(run_id, the_plan, options.get("postback_url"))
     run.holds = [HoldState(h.phase, item=h.item) for h in the_plan.holds]
     runs_of(platform).add(run)  # now: the next run's seed counts this one
     return run
