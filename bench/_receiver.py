@@ -1,42 +1,81 @@
 """A fast local postback receiver for the benchmarks (127.0.0.1 only).
 
 ``python bench/_receiver.py`` prints the port on its first line and serves until stdin
-closes (so it stops when the benchmark that started it ends). Answers every POST with
-``200 OK``; keep-alive, no Nagle delay, no logging.
+closes (so it stops when the benchmark that started it ends). Answers every request with
+``200 OK`` as soon as its body is in; keep-alive and pipelining, no Nagle delay, no logging.
+It stands in for the developer's app, so it should cost as little CPU as it can: it is an
+asyncio protocol that reads only the request line's end, ``Content-Length`` and the body
+(the thread-per-connection ``http.server`` it replaces used about 100 us a postback).
 """
 
 from __future__ import annotations
 
+import asyncio
+import socket
 import subprocess
 import sys
-import threading
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+OK = b"HTTP/1.1 200 OK\r\nContent-Length: 2\r\nContent-Type: text/plain\r\n\r\nOK"
+BAD = b"HTTP/1.1 400 Bad Request\r\nContent-Length: 0\r\nConnection: close\r\n\r\n"
 
 
-class Handler(BaseHTTPRequestHandler):
-    protocol_version = "HTTP/1.1"
-    disable_nagle_algorithm = True
+class Receiver(asyncio.Protocol):
+    """One connection: requests are answered in order, each once its body is complete."""
 
-    def do_POST(self) -> None:
-        self.rfile.read(int(self.headers.get("Content-Length", 0)))
-        self.send_response_only(200)
-        self.send_header("Content-Length", "2")
-        self.end_headers()
-        self.wfile.write(b"OK")
+    def __init__(self) -> None:
+        self.buffer = b""
+        self.transport: asyncio.Transport | None = None
 
-    def log_message(self, format: str, *args: object) -> None:
-        pass
+    def connection_made(self, transport: asyncio.BaseTransport) -> None:
+        assert isinstance(transport, asyncio.Transport)
+        self.transport = transport
+        sock = transport.get_extra_info("socket")
+        if sock is not None:
+            sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+
+    def data_received(self, data: bytes) -> None:
+        assert self.transport is not None
+        buffer = self.buffer + data
+        replies = 0
+        while True:
+            end = buffer.find(b"\r\n\r\n")
+            if end < 0:
+                break
+            length = content_length(buffer[:end])
+            if length is None:
+                self.transport.write(BAD)
+                self.transport.close()
+                return
+            total = end + 4 + length
+            if len(buffer) < total:
+                break
+            buffer = buffer[total:]
+            replies += 1
+        self.buffer = buffer
+        if replies:
+            self.transport.write(OK * replies)
+
+
+def content_length(head: bytes) -> int | None:
+    """The head's Content-Length (0 when absent), None when it is not a whole number."""
+    for line in head.split(b"\r\n")[1:]:
+        name, _, value = line.partition(b":")
+        if name.strip().lower() == b"content-length":
+            number = value.strip()
+            return int(number) if number.isdigit() else None
+    return 0
+
+
+async def serve_until_stdin_closes() -> None:
+    loop = asyncio.get_running_loop()
+    server = await loop.create_server(Receiver, "127.0.0.1", 0, backlog=1024)
+    print(server.sockets[0].getsockname()[1], flush=True)
+    await loop.run_in_executor(None, sys.stdin.read)  # until the parent closes the pipe
+    server.close()
 
 
 def serve() -> None:
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    server.daemon_threads = True
-    thread = threading.Thread(target=server.serve_forever, args=(0.1,), daemon=True)
-    thread.start()
-    print(server.server_address[1], flush=True)
-    sys.stdin.read()  # until the parent closes the pipe
-    server.shutdown()
-    server.server_close()
+    asyncio.run(serve_until_stdin_closes())
 
 
 class ReceiverProcess:

@@ -12,7 +12,6 @@ Every entry point (platform API, control API, CLI, pytest plugin) starts runs th
 from __future__ import annotations
 
 import threading
-import uuid
 import weakref
 from collections import OrderedDict
 from collections.abc import Mapping, Sequence
@@ -26,6 +25,7 @@ from mockserver.scenarios.library import Library, default_library
 from mockserver.scenarios.model import Scenario
 from mockserver.scenarios.plan import Plan, PlannedPostback
 from mockserver.scenarios.planner import plan
+from mockserver.wire.ids import fresh_bits
 from mockserver.wire.model import FieldValue
 
 if TYPE_CHECKING:
@@ -121,7 +121,10 @@ class RunRegistry:
     run's seed from it."""
 
     def __init__(self) -> None:
-        self._runs: OrderedDict[str, Run] = OrderedDict()
+        self._runs: OrderedDict[str, Run] = OrderedDict()  # oldest first
+        #: runs that aged out of ``_runs`` while waiting for a moderator
+        self._held: dict[str, Run] = {}
+        self._held_after_sweep = 0
         self._lock = threading.Lock()
         self.started = 0
 
@@ -132,29 +135,33 @@ class RunRegistry:
             self._evict()
 
     def get(self, run_id: str) -> Run | None:
-        return self._runs.get(run_id)
+        return self._runs.get(run_id) or self._held.get(run_id)
 
     def forget(self, run_id: str) -> None:
         """Drop a run that could not be stored (it does not count as started)."""
         with self._lock:
-            if self._runs.pop(run_id, None) is not None:
+            if (self._runs.pop(run_id, None) or self._held.pop(run_id, None)) is not None:
                 self.started -= 1
 
     def clear(self) -> None:
         with self._lock:
             self._runs.clear()
+            self._held.clear()
             self.started = 0
 
     def __len__(self) -> int:
-        return len(self._runs)
+        return len(self._runs) + len(self._held)
 
     def _evict(self) -> None:
-        extra = len(self._runs) - MAX_LIVE_RUNS
-        if extra <= 0:
-            return
-        done = [rid for rid, run in self._runs.items() if run.pending_hold() is None][:extra]
-        for run_id in done:
-            del self._runs[run_id]
+        """Age out the oldest runs, keeping those waiting for a moderator aside; now and then
+        drop the set-aside ones a moderator has since decided (amortised O(1) per run)."""
+        while len(self._runs) > MAX_LIVE_RUNS:
+            run_id, run = self._runs.popitem(last=False)
+            if run.pending_hold() is not None:
+                self._held[run_id] = run
+        if len(self._held) > 2 * self._held_after_sweep + 16:
+            self._held = {k: r for k, r in self._held.items() if r.pending_hold() is not None}
+            self._held_after_sweep = len(self._held)
 
 
 _RUNS: weakref.WeakKeyDictionary[Any, RunRegistry] = weakref.WeakKeyDictionary()
@@ -205,7 +212,7 @@ def new_run(platform: Platform, scenario: Scenario | str, **options: Unpack[RunO
     revision, flavor = options.get("revision"), options.get("flavor")
     if isinstance(scenario, str):
         scenario = (library or default_library(tuple(settings.scenarios))).get(scenario)
-    run_id = uuid.uuid4().hex[:12]
+    run_id = f"{fresh_bits(48):012x}"
     if seed is None and settings.seed is not None:
         seed = (settings.seed * 1_000_003 + runs_of(platform).started) % 2**32
     the_plan = plan(

@@ -15,7 +15,6 @@ these mistakes are caught before anything is delivered.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from functools import lru_cache
 
 import jinja2
 from jinja2 import meta, nodes
@@ -66,10 +65,12 @@ def problems(scenario: Scenario, forms: tuple[str, ...] | None = None) -> list[S
     return found
 
 
-@lru_cache(maxsize=256)
 def missing_in(scenario: Scenario, form: str) -> tuple[ScenarioError, ...]:
     """The nodes a run in ``form`` would lack (templates are checked at load time)."""
-    return tuple(e for e in problems(scenario, (form,)) if " would lack " in e.what)
+    return scenario.memo(
+        ("missing", form),
+        lambda: tuple(e for e in problems(scenario, (form,)) if " would lack " in e.what),
+    )
 
 
 def _steps(

@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Any, TypeVar
 
 from mockserver.scenarios.errors import Loc
+
+T = TypeVar("T")
 
 FAULT_KINDS = ("duplicate", "drop", "reorder", "delay")
 MAX_REPEAT = 100_000
@@ -124,10 +128,22 @@ class Scenario:
     steps: tuple[Step, ...]
     path: str
     loc: Loc = field(compare=False, default=Loc("<memory>", 1, 1))
+    #: what is derived from the (immutable) scenario once, not on every run: see ``memo``
+    derived: dict[object, Any] = field(
+        default_factory=dict, init=False, repr=False, compare=False, hash=False
+    )
+
+    def memo(self, key: object, compute: Callable[[], T]) -> T:
+        """``compute()`` once per scenario and ``key`` (a run plans with these every time)."""
+        try:
+            return self.derived[key]  # type: ignore[no-any-return]
+        except KeyError:
+            value = self.derived[key] = compute()
+            return value
 
     @property
     def var_names(self) -> tuple[str, ...]:
-        return tuple(name for name, _ in self.vars)
+        return self.memo("var_names", lambda: tuple(name for name, _ in self.vars))
 
     def codes(self) -> tuple[str, ...]:
         """Every code the scenario can emit in its sky-a form (events resolved), in
@@ -139,14 +155,14 @@ class Scenario:
 
     def labels(self) -> tuple[str, ...]:
         """The labels of every ``choose`` branch (what a run may pin)."""
-        return tuple(
+        return self.memo("labels", lambda: tuple(
             dict.fromkeys(
                 b.label
                 for s in _all_steps(self.steps)
                 if isinstance(s, ChooseStep)
                 for b in s.branches
             )
-        )
+        ))  # fmt: skip
 
 
 def walk(steps: tuple[Step, ...]) -> list[PostbackStep]:
@@ -170,6 +186,10 @@ def walk(steps: tuple[Step, ...]) -> list[PostbackStep]:
 def supported_forms(scenario: Scenario) -> tuple[str, ...]:
     """The forms (revisions of skycore-xml, and the Sinch flavours) in which every step of
     the scenario can be written (a bundle: the Skycore revisions only)."""
+    return scenario.memo("forms", lambda: _supported_forms(scenario))
+
+
+def _supported_forms(scenario: Scenario) -> tuple[str, ...]:
     from mockserver.wire.catalog import lookup
     from mockserver.wire.events import EVENTS
     from mockserver.wire.revisions import FORMS

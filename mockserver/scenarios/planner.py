@@ -25,6 +25,7 @@ from mockserver.scenarios.model import Scenario, supported_forms
 from mockserver.scenarios.plan import Plan
 from mockserver.scenarios.values import render_vars
 from mockserver.scenarios.walker import Walker
+from mockserver.wire.ids import fresh_bits
 from mockserver.wire.model import FLAVORS, FieldValue
 from mockserver.wire.revisions import DEFAULT_REVISION, REVISIONS, form_of
 from mockserver.wire.timefmt import PLATFORM_TZ
@@ -73,7 +74,7 @@ def plan(
             fix=f"its branch labels: {labels}",
         )
     if seed is None:
-        seed = random.SystemRandom().getrandbits(32)
+        seed = fresh_bits(32)
     start = _start(now)
     fake = templating.make_fake(seed, locale, media_base_url, flavor)
     run = {"id": run_id, "name": scenario.name, "seed": seed, "flavor": flavor,

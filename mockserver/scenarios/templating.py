@@ -21,6 +21,7 @@ from jinja2 import StrictUndefined
 from jinja2.exceptions import SecurityError
 from jinja2.sandbox import SandboxedEnvironment
 
+from mockserver.scenarios.direct import direct
 from mockserver.scenarios.errors import Loc, ScenarioError
 from mockserver.scenarios.provider import DEFAULT_MEDIA_BASE, PlatformProvider
 
@@ -137,7 +138,9 @@ def render(source: str, context: Mapping[str, Any], loc: Loc) -> str:
     if "{" not in source:
         return source
     try:
-        return _compile(source).render(context)
+        fast = direct(environment(), source)
+        text = fast(context) if fast is not None else None
+        return text if text is not None else _compile(source).render(context)
     except jinja2.UndefinedError as exc:
         hint = f"available: {', '.join(sorted(context))}; vars: {_keys(context.get('vars'))}"
         raise ScenarioError(f"template error: {exc.message}", loc, hint) from None

@@ -7,10 +7,15 @@ from __future__ import annotations
 
 import base64
 import binascii
+import os
 import random
 import re
 import string
 
+#: unseeded draws (run ids, the seed of an unseeded run): seeded from the OS once per process
+#: (and again in a forked child), not on every call as ``uuid4`` and ``SystemRandom`` are
+_FRESH = random.Random()
+os.register_at_fork(after_in_child=_FRESH.seed)
 _ALNUM = string.ascii_letters + string.digits
 _UPPER_ALNUM = string.digits + string.ascii_uppercase
 
@@ -19,6 +24,11 @@ _RAW_TRACKING = re.compile(r"^(SMS|MMS)_(\d+)$")
 MMS_MO_ID = re.compile(r"^MMS_MO_[A-Za-z0-9]{8}$")
 AGGREGATOR_ID = re.compile(r"^[0-9A-Z]{5}(-[0-9A-Z]{5}){3,4}$")
 TRANSACTION_ID = re.compile(r"^[0-9A-Z]{5}(-[0-9A-Z]{5}){3}$")
+
+
+def fresh_bits(bits: int) -> int:
+    """``bits`` random bits, unrelated to any seed (unique run ids, fresh seeds)."""
+    return _FRESH.getrandbits(bits)
 
 
 def tracking_id(kind: str, number: int) -> str:

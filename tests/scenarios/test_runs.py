@@ -141,11 +141,30 @@ def test_finished_runs_kept_in_memory_are_bounded(
     held = platform.run_scenario("mms-mo-moderated", seed=1)
     started = [platform.run_scenario("sms-mo", seed=n)["run_id"] for n in range(5)]
     registry = runs_of(platform)
-    assert len(registry) == 3
+    assert len(registry) == 4  # the held run and the newest 3 others
     assert registry.started == 6
     assert registry.get(held["run_id"]) is not None  # waiting for a moderator: kept
-    assert registry.get(started[0]) is None
-    assert registry.get(started[-1]) is not None
+    assert [registry.get(r) is not None for r in started] == [False, False, True, True, True]
     old = platform.run(started[0])
     assert old is not None
     assert [p["code"] for p in old["postbacks"]] == ["N211"]  # from the store
+
+
+def test_runs_set_aside_for_a_moderator_are_dropped_once_decided(
+    platform: MockPlatform, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A held run that ages out is set aside, not dropped; once a moderator decides it, a
+    later sweep lets it go, so memory stays bounded under a steady stream of moderated runs."""
+    import mockserver.runs as runs_module
+
+    monkeypatch.setattr(runs_module, "MAX_LIVE_RUNS", 3)
+    registry = runs_of(platform)
+    started: list[str] = []
+    for n in range(80):
+        started.append(platform.run_scenario("mms-mo-moderated", seed=n)["run_id"])
+        if n >= 5:
+            old = registry.get(started[n - 5])
+            assert old is not None  # still waiting: kept although it aged out
+            reject(platform, old)
+    assert len(registry) < 40
+    assert all(registry.get(run_id) is not None for run_id in started[-5:])
