@@ -14,11 +14,14 @@ The client keeps --connections keep-alive connections with one request in flight
 "sends/s" counts HTTP 200 replies over the time the client ran; every
 postback (2 per send) must be delivered (read from the server's SQLite file).
 Target: the simulator's rate >= 0.5 x the baseline's, and every postback delivered.
+"budget" is the CPU a send may use, all processes together, for the machine's cores to reach
+the target; "used" is what it took (server, delivery process, receiver and client).
 """
 
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 import tempfile
 import time
@@ -156,6 +159,11 @@ def main() -> int:
           f"process {cpu.delivery * per:.0f} us, receiver {cpu.receiver * per:.0f} us, client "
           f"{cpu.client * per:.0f} us (baseline server {base_cpu * 1e6 / base.accepted:.0f} us "
           "a reply)")  # fmt: skip
+    budget = (os.cpu_count() or 1) * 1e6 / (TARGET_RATIO * base.rate)
+    used = (cpu.server + cpu.delivery + cpu.receiver + cpu.client) * per
+    print(f"budget     {budget:.0f} us of CPU a send at the target ({os.cpu_count()} cores at "
+          f"{TARGET_RATIO} x baseline); used {used:.0f} us, of which the receiver and the client "
+          f"{(cpu.receiver + cpu.client) * per:.0f} us")  # fmt: skip
     ok = ratio >= TARGET_RATIO and delivered >= 2 * args.count and not sim.rejected
     print(
         f"ratio      {ratio:.2f} x baseline (target >= {TARGET_RATIO}): {'PASS' if ok else 'FAIL'}"
