@@ -14,6 +14,8 @@ The client keeps --connections keep-alive connections with one request in flight
 "sends/s" counts HTTP 200 replies over the time the client ran; every
 postback (2 per send) must be delivered (read from the server's SQLite file).
 Target: the simulator's rate >= 0.5 x the baseline's, and every postback delivered.
+--http-only runs the same with the server's send path replaced by a fixed reply
+(bench/_fixed_reply.py): the cost of the server's HTTP path alone, a diagnostic.
 "budget" is the CPU a send may use, all processes together, for the machine's cores to reach
 the target; "used" is what it took (server, delivery process, receiver and client).
 """
@@ -107,8 +109,10 @@ class Cpu:
 
 def simulator(args: argparse.Namespace, receiver: ReceiverProcess) -> tuple[Run, int, float, Cpu]:
     with tempfile.TemporaryDirectory(prefix="bench-api-") as data_dir:
+        entry = [str(Path(__file__).with_name("_fixed_reply.py"))] if args.http_only else [
+            "-m", "mockserver"]  # fmt: skip
         command = [
-            sys.executable, "-m", "mockserver", "serve", "--port", "0",
+            sys.executable, *entry, "serve", "--port", "0",
             "--data-dir", data_dir, "--postback-url", receiver.url, "--time-scale", "0.01",
             "--threads", str(args.threads), "--workers", str(args.workers),
         ]  # fmt: skip
@@ -125,9 +129,9 @@ def simulator(args: argparse.Namespace, receiver: ReceiverProcess) -> tuple[Run,
             server = sum(used.pop(child.proc.pid))
             cpu = Cpu(server, sum(u + k for u, k in used.values()),
                       sum(cpu_split(receiver.proc.pid)) - before[1], client)  # fmt: skip
-            want = 2 * (args.warmup + args.count)
+            want = 0 if args.http_only else 2 * (args.warmup + args.count)
             got, done = wait_delivered(db, want, time.monotonic() + args.deadline)
-            return run, got - 2 * args.warmup, done - start, cpu
+            return run, max(got - 2 * args.warmup, 0), done - start, cpu
         finally:
             child.stop()
 
@@ -140,6 +144,9 @@ def main() -> int:
     parser.add_argument("--threads", type=int, default=16)
     parser.add_argument("--workers", type=int, default=8)
     parser.add_argument("--deadline", type=float, default=180.0)
+    parser.add_argument("--http-only", action="store_true",
+                        help="diagnostic: the server's send path replaced by a fixed reply "
+                        "(bench/_fixed_reply.py): what HTTP alone costs; no postbacks")  # fmt: skip
     parser.add_argument("--baseline-server", type=int, default=0, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.baseline_server:
@@ -164,6 +171,9 @@ def main() -> int:
     print(f"budget     {budget:.0f} us of CPU a send at the target ({os.cpu_count()} cores at "
           f"{TARGET_RATIO} x baseline); used {used:.0f} us, of which the receiver and the client "
           f"{(cpu.receiver + cpu.client) * per:.0f} us")  # fmt: skip
+    if args.http_only:
+        print("(--http-only: a fixed reply, no run and no postback: not a measure of the target)")
+        return 0
     ok = ratio >= TARGET_RATIO and delivered >= 2 * args.count and not sim.rejected
     print(
         f"ratio      {ratio:.2f} x baseline (target >= {TARGET_RATIO}): {'PASS' if ok else 'FAIL'}"
