@@ -220,3 +220,28 @@ def test_no_merge_leftovers_in_the_docs() -> None:
         lines = path.read_text(encoding="utf-8").splitlines()
         bad = [n for n, line in enumerate(lines, 1) if line.startswith(("<<<<<<<", ">>>>>>>"))]
         assert not bad, f"{path.name}: merge conflict markers at lines {bad}"
+
+
+def _anchors(text: str) -> set[str]:
+    """GitHub's anchors of a page's headings: lower case, punctuation dropped, spaces '-'."""
+    headings = re.findall(r"^#+ (.+)$", text, re.M)
+    return {re.sub(r"[^\w\- ]", "", h.strip().lower()).replace(" ", "-") for h in headings}
+
+
+def test_links_between_the_docs_lead_somewhere() -> None:
+    """Every relative link of the README and docs/ names a file that exists, and an anchor
+    that one of its headings makes."""
+    broken = []
+    for path in [ROOT / "README.md", *sorted((ROOT / "docs").glob("*.md"))]:
+        text = path.read_text(encoding="utf-8")
+        for target in re.findall(r"\]\(([^)\s]+)\)", text):
+            if re.match(r"[a-z]+:", target) or target.startswith("/"):
+                continue  # a URL, or a path on the server
+            file, _, anchor = target.partition("#")
+            linked = (path.parent / file).resolve() if file else path
+            if not linked.exists():
+                broken.append(f"{path.name}: {target} (no such file)")
+            elif anchor and linked.suffix == ".md":
+                if anchor not in _anchors(linked.read_text(encoding="utf-8")):
+                    broken.append(f"{path.name}: {target} (no such heading)")
+    assert not broken, broken

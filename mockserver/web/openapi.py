@@ -200,7 +200,7 @@ def openapi() -> Response:
 
 
 def routes_table() -> str:
-    """The route table of docs/api.md (a test keeps the page equal to this)."""
+    """The route table of docs/control-api.md (a test keeps the page equal to this)."""
     rows = ["| method | path | does |", "| --- | --- | --- |"]
     for path, ops in PATHS.items():
         for method, op in ops.items():

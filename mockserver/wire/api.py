@@ -3,7 +3,7 @@
 ``parse_request(...)`` raises :class:`ApiFailure` (and nothing else) for every request the
 platform answers with ``<STATUS>Failure</STATUS>``; ``render_reply(result, dialect, revision)``
 renders an :class:`ApiSuccess` or an :class:`ApiFailure`. No Flask, no I/O: the blueprint hands
-in the method, query, form fields, raw body and headers. See docs/api-platform.md.
+in the method, query, form fields, raw body and headers. See docs/api.md.
 """
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""The one model every API request shape and dialect is parsed into (see docs/api-platform.md)."""
+"""The one model every API request shape and dialect is parsed into (see docs/api.md)."""
 
 from __future__ import annotations
 

@@ -1,6 +1,6 @@
 """Request shapes -> :class:`Draft` (unvalidated parameters, slides, merge data).
 
-Skycore 1.3 clients send four shapes (PLATFORM.md 10.1, docs/api-platform.md): GET query
+Skycore 1.3 clients send four shapes (PLATFORM.md 10.1, docs/api.md): GET query
 parameters; a POST form field ``xml`` (any case, urlencoded or multipart); the raw XML document
 as the body, whatever the Content-Type says. Sinch XML is the same walk over lower-case,
 hyphenated names. XML goes through defusedxml with DTDs forbidden: no entity is expanded,

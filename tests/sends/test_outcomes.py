@@ -181,7 +181,7 @@ def test_bad_defaults_are_refused() -> None:
 
 
 def test_the_documented_toml_rules_load(tmp_path: Path) -> None:
-    doc = (Path(__file__).resolve().parents[2] / "docs" / "api-platform.md").read_text()
+    doc = (Path(__file__).resolve().parents[2] / "docs" / "api.md").read_text()
     toml = re.search(r"```toml\n(.*?)```", doc, re.S)
     assert toml is not None
     (tmp_path / "mockserver.toml").write_text(toml.group(1))

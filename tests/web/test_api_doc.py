@@ -1,4 +1,4 @@
-"""docs/api.md lists exactly the routes of the OpenAPI document."""
+"""docs/control-api.md lists exactly the routes of the OpenAPI document."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ from pathlib import Path
 
 from mockserver.web.openapi import routes_table
 
-DOC = Path(__file__).resolve().parents[2] / "docs" / "api.md"
+DOC = Path(__file__).resolve().parents[2] / "docs" / "control-api.md"
 
 
 def test_route_table_is_current() -> None:

@@ -1,4 +1,4 @@
-"""The curl examples of docs/api-platform.md are requests the simulator accepts."""
+"""The curl examples of docs/api.md are requests the simulator accepts."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ import pytest
 
 from mockserver.wire.api import API_ERRORS, parse_request
 
-DOC = (Path(__file__).parents[2] / "docs" / "api-platform.md").read_text()
+DOC = (Path(__file__).parents[2] / "docs" / "api.md").read_text()
 GET_URLS = re.findall(r"curl '(http://127\.0\.0\.1:8055/API/wxml/1\.3/index\.php\?[^']+)'", DOC)
 XML_FIELDS = re.findall(r"--data-urlencode 'xml=(.*?)'", DOC, re.DOTALL)
 RAW_BODIES = re.findall(r"index\.php \\\n\s+-d '(.*?)'", DOC, re.DOTALL)
