@@ -76,18 +76,25 @@ class LiveServer:
         self._thread.start()
 
     def close(self) -> None:
-        """Stop serving and close the platform (idempotent)."""
+        """Stop serving and close the platform (idempotent).
+
+        The request threads end first: open event streams and slow replies are woken, and
+        the threads finish what they serve. A thread that outlived the sockets would end its
+        request by waking the loop through its pipe, by then closed: EBADF, or a byte written
+        into whatever file took that descriptor number since."""
         if not self._thread.is_alive() and self._server is None:
             return
         server, self._server = self._server, None
         if server is not None:
+            self.app.extensions["mockserver.events"].close()
+            self.platform.api.close()
+            server.task_dispatcher.shutdown(timeout=5)
             try:
                 server.trigger.pull_trigger(lambda: _close_all(server))
             except OSError:  # its wake-up pipe is already gone: close from here
                 log.warning("live server: wake-up pipe closed early; closing its sockets here")
                 _close_all(server)
             self._thread.join(10)
-            server.task_dispatcher.shutdown()
         self.platform.close(drain_timeout=1.0)
 
     def __enter__(self) -> LiveServer:
