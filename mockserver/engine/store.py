@@ -295,17 +295,8 @@ class Store:
 
     def postbacks(self, limit: int = 100, offset: int = 0, **filters: Any) -> list[dict[str, Any]]:
         """The delivery log, newest first; filters: see ``_FILTERS`` (None = no filter)."""
-        where, args = [], []
-        for name, value in filters.items():
-            if name not in _FILTERS:
-                raise ValueError(f"unknown filter {name!r}; use one of {', '.join(_FILTERS)}")
-            if value is not None:
-                where.append(_FILTERS[name])
-                args.append(value)
-        sql = f"SELECT {_LIST_COLUMNS} FROM postbacks"  # noqa: S608 - fixed columns
-        if where:
-            sql += " WHERE " + " AND ".join(where)
-        sql += " ORDER BY id DESC LIMIT ? OFFSET ?"
+        where, args = where_clause(filters, _FILTERS)  # fixed conditions; values are arguments
+        sql = f"SELECT {_LIST_COLUMNS} FROM postbacks{where} ORDER BY id DESC LIMIT ? OFFSET ?"  # noqa: S608
         with self.lock:
             cur = self._conn.execute(sql, (*args, limit, offset))
             return [_as_dict(cur, row) for row in cur.fetchall()]
@@ -335,6 +326,24 @@ class Store:
         with self.lock:
             cur = self._conn.execute(sql, args)
             return [_as_dict(cur, row) for row in cur.fetchall()]
+
+
+def where_clause(
+    filters: dict[str, Any],
+    known: dict[str, str],
+    value: Callable[[str, Any], Any] = lambda name, v: v,
+) -> tuple[str, list[Any]]:
+    """`` WHERE a AND b`` (or nothing) and its arguments, from ``filters`` by name (a None
+    value: no filter); ``known`` maps each name to its condition, ``value`` makes the argument.
+    An unknown name is a ValueError that lists the known ones."""
+    where, args = [], []
+    for name, given in filters.items():
+        if name not in known:
+            raise ValueError(f"unknown filter {name!r}; use one of {', '.join(known)}")
+        if given is not None:
+            where.append(known[name])
+            args.append(value(name, given))
+    return (" WHERE " + " AND ".join(where) if where else ""), args
 
 
 def _as_dict(cur: sqlite3.Cursor, row: Sequence[Any]) -> dict[str, Any]:

@@ -6,10 +6,12 @@ import json
 from dataclasses import dataclass, field
 from typing import Any
 
-from mockserver.engine.store import Store
+from mockserver.engine.store import Store, where_clause
 
 #: Request bodies are kept up to this many bytes in the log.
 MAX_LOGGED_BODY = 64 * 1024
+_LIST = ("SELECT id, created, dialect, action, api_key, outcome, code, http_status, "
+         "tracking_id, mmsid, run_ids, source, detail FROM api_calls")  # fmt: skip
 _FILTERS = {"action": "action = ?", "outcome": "outcome = ?", "code": "code = ?",
             "tracking_id": "tracking_id = ?", "mmsid": "mmsid = ?", "api_key": "api_key = ?",
             "since": "created >= ?", "run_id": "run_ids LIKE ?"}  # fmt: skip
@@ -64,20 +66,9 @@ class CallLog:
 
     def list(self, limit: int = 100, offset: int = 0, **filters: Any) -> list[dict[str, Any]]:
         """Calls, newest first, without request and reply bodies."""
-        where, args = [], []
-        for name, value in filters.items():
-            if name not in _FILTERS:
-                raise ValueError(f"unknown filter {name!r}; use one of {', '.join(_FILTERS)}")
-            if value is not None:
-                where.append(_FILTERS[name])
-                args.append(f'%"{value}"%' if name == "run_id" else value)
-        sql = ("SELECT id, created, dialect, action, api_key, outcome, code, http_status, "
-               "tracking_id, mmsid, run_ids, source, detail FROM api_calls")  # fmt: skip
-        if where:
-            sql += " WHERE " + " AND ".join(where)
-        rows = self.store.execute(
-            sql + " ORDER BY id DESC LIMIT ? OFFSET ?", (*args, limit, offset)
-        )
+        where, args = where_clause(filters, _FILTERS, _argument)
+        sql = f"{_LIST}{where} ORDER BY id DESC LIMIT ? OFFSET ?"  # values are arguments
+        rows = self.store.execute(sql, (*args, limit, offset))
         for row in rows:
             row["run_ids"] = json.loads(row["run_ids"])
         return rows
@@ -110,3 +101,8 @@ def request_record(
     return {"method": method, "path": path, "query": query_string,
             "content_type": content_type, "body": text, "body_bytes": len(body),
             "truncated": len(body) > MAX_LOGGED_BODY}  # fmt: skip
+
+
+def _argument(name: str, value: Any) -> Any:
+    """A run id is looked for inside the JSON list of a call's runs."""
+    return f'%"{value}"%' if name == "run_id" else value
