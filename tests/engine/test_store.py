@@ -10,7 +10,7 @@ import pytest
 from mockserver.config import Settings
 from mockserver.engine.jobs import NewPostback
 from mockserver.engine.schema import SCHEMA_VERSION, SchemaError
-from mockserver.engine.store import Store, db_path
+from mockserver.engine.store import Store, db_path, where_clause
 from mockserver.platform import MockPlatform
 from tests.engine.conftest import sms
 from tests.live import wait_until
@@ -150,3 +150,14 @@ def test_the_platform_prunes_in_the_background(tmp_path: Path):
         platform.run_until_idle()  # no URL: every attempt fails, then the postback fails
         wait_until(lambda: len(platform.postbacks()) == 5, what="pruning to 5")
         assert all(row["state"] == "failed" for row in platform.postbacks())
+
+
+def test_where_clause_names_only_known_conditions() -> None:
+    known = {"code": "code = ?", "run_id": "run_ids LIKE ?"}
+    assert where_clause({}, known) == ("", [])
+    assert where_clause({"code": None}, known) == ("", [])  # None: no filter
+    assert where_clause(
+        {"code": "N201", "run_id": "r1"}, known, lambda name, v: f"%{v}%" if name == "run_id" else v
+    ) == (" WHERE code = ? AND run_ids LIKE ?", ["N201", "%r1%"])
+    with pytest.raises(ValueError, match="unknown filter 'x'; use one of code, run_id"):
+        where_clause({"x": "1 OR 1=1"}, known)
