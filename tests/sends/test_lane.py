@@ -4,7 +4,7 @@ and leaves the same call log, runs and postbacks behind; what it does not take g
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from typing import Any
 from urllib.parse import quote_plus
 
@@ -16,8 +16,8 @@ from mockserver.app import create_app
 from mockserver.config import Settings
 from mockserver.engine.clock import VirtualClock
 from mockserver.platform import MockPlatform
-from mockserver.web.lane import FastLane
 from mockserver.web.platform_api import Dropped
+from tests.lanes import Answer, post, spy_on_flask
 from tests.sends.conftest import SKY, SKY_DIR, SLIDES, make_platform, xml_doc
 
 FORM = "application/x-www-form-urlencoded"
@@ -103,25 +103,9 @@ def flask_only() -> Iterator[Flask]:
     yield from _app(False)
 
 
-def _send(app: Flask, name: str) -> tuple[str, list[tuple[str, str]], bytes]:
+def _send(app: Flask, name: str) -> Answer:
     path, body, content_type, headers = REQUESTS[name]
-    client = Client(app, use_cookies=False)
-    response = client.post(path, data=body, content_type=content_type, headers=headers)
-    return response.status, response.headers.to_wsgi_list(), response.get_data()
-
-
-def _spy_on_flask(app: Flask) -> list[str]:
-    lane = app.wsgi_app
-    assert isinstance(lane, FastLane)
-    seen: list[str] = []
-    inner = lane.flask
-
-    def spy(environ: dict[str, Any], start_response: Callable[..., Any]) -> Any:
-        seen.append(environ["PATH_INFO"])
-        return inner(environ, start_response)
-
-    lane.flask = spy
-    return seen
+    return post(app, path, body, content_type, headers=headers)
 
 
 def _state(platform: MockPlatform) -> dict[str, Any]:
@@ -146,7 +130,7 @@ def _state(platform: MockPlatform) -> dict[str, Any]:
 
 
 def test_every_answer_and_what_it_leaves_is_the_flask_views(lane: Flask, flask_only: Flask) -> None:
-    seen = _spy_on_flask(lane)
+    seen = spy_on_flask(lane)
     for name in REQUESTS:
         assert _send(lane, name) == _send(flask_only, name), name
     assert sorted(seen) == sorted(REQUESTS[n][0].split("?")[0] for n in TAKEN_BY_FLASK)
@@ -160,7 +144,7 @@ def test_every_answer_and_what_it_leaves_is_the_flask_views(lane: Flask, flask_o
 
 
 def test_debug_mode_goes_to_flask(lane: Flask, flask_only: Flask) -> None:
-    seen = _spy_on_flask(lane)
+    seen = spy_on_flask(lane)
     lane.debug = flask_only.debug = True
     assert _send(lane, "form sendSMS") == _send(flask_only, "form sendSMS")
     assert seen == [SKY]

@@ -4,12 +4,11 @@ from __future__ import annotations
 
 import json
 import logging
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
 from flask import Flask
-from werkzeug.test import Client
 
 from mockserver.app import create_app
 from mockserver.config import Settings
@@ -17,6 +16,7 @@ from mockserver.engine.clock import VirtualClock
 from mockserver.platform import MockPlatform
 from mockserver.web.lane import FastLane
 from mockserver.wire.errors import FieldError
+from tests.lanes import Answer, post, spy_on_flask
 
 PATH = "/mock/api/v1/mo/sms"
 OK = {"from": "16315551234", "to": "60856", "text": "hi"}
@@ -69,30 +69,12 @@ def flask_only() -> Iterator[Flask]:
     yield from _app(False)
 
 
-def _send(app: Flask, body: bytes, **kwargs: Any) -> tuple[str, list[tuple[str, str]], bytes]:
-    """Status line, headers and body as the WSGI server gets them."""
-    client = Client(app, use_cookies=False)  # a Cookie header of our own
-    response = client.post(PATH, data=body, content_type="application/json", **kwargs)
-    return response.status, response.headers.to_wsgi_list(), response.get_data()
-
-
-def _spy_on_flask(app: Flask) -> list[str]:
-    """The paths the lane hands on to Flask."""
-    lane = app.wsgi_app
-    assert isinstance(lane, FastLane)
-    seen: list[str] = []
-    inner = lane.flask
-
-    def spy(environ: dict[str, Any], start_response: Callable[..., Any]) -> Any:
-        seen.append(environ["PATH_INFO"])
-        return inner(environ, start_response)
-
-    lane.flask = spy
-    return seen
+def _send(app: Flask, body: bytes, **kwargs: Any) -> Answer:
+    return post(app, PATH, body, "application/json", **kwargs)
 
 
 def test_every_answer_is_the_flask_views(lane: Flask, flask_only: Flask) -> None:
-    seen = _spy_on_flask(lane)
+    seen = spy_on_flask(lane)
     for name, body in BODIES.items():
         assert _send(lane, body) == _send(flask_only, body), name
     assert seen == []
@@ -125,7 +107,7 @@ def test_a_wire_error_after_the_checks(
 
 
 def test_the_token_is_checked(lane: Flask, flask_only: Flask) -> None:
-    seen = _spy_on_flask(lane)
+    seen = spy_on_flask(lane)
     for app in (lane, flask_only):
         app.extensions["mockserver"].configure(token="s3cret")
     accepted = [
@@ -146,7 +128,7 @@ def test_the_token_is_checked(lane: Flask, flask_only: Flask) -> None:
 
 
 def test_other_routes_and_methods_go_to_flask(lane: Flask) -> None:
-    seen = _spy_on_flask(lane)
+    seen = spy_on_flask(lane)
     client = lane.test_client()
     assert client.get(PATH).status_code == 405
     assert client.post(PATH + "/", json=OK).status_code == 404
@@ -155,7 +137,7 @@ def test_other_routes_and_methods_go_to_flask(lane: Flask) -> None:
 
 
 def test_debug_mode_goes_to_flask(lane: Flask, flask_only: Flask) -> None:
-    seen = _spy_on_flask(lane)
+    seen = spy_on_flask(lane)
     lane.debug = flask_only.debug = True
     answer = _send(lane, BODIES["plain"])
     assert answer == _send(flask_only, BODIES["plain"])
@@ -204,7 +186,7 @@ def test_lane_routes_are_flask_routes(lane: Flask) -> None:
 
 def test_host_and_origin_checks_are_made(lane: Flask, flask_only: Flask) -> None:
     """A request ``_check_site`` would refuse is handed to Flask, which refuses it."""
-    seen = _spy_on_flask(lane)
+    seen = spy_on_flask(lane)
     for headers, status in (
         ({"Host": "evil.example"}, "421 MISDIRECTED REQUEST"),
         ({"Origin": "http://evil.example"}, "403 FORBIDDEN"),
