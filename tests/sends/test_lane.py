@@ -13,11 +13,9 @@ from flask import Flask
 from werkzeug.test import Client
 
 from mockserver.app import create_app
-from mockserver.config import Settings
-from mockserver.engine.clock import VirtualClock
 from mockserver.platform import MockPlatform
 from mockserver.web.platform_api import Dropped
-from tests.lanes import Answer, post, spy_on_flask
+from tests.lanes import Answer, lane_app, post, spy_on_flask
 from tests.sends.conftest import SKY, SKY_DIR, SLIDES, make_platform, xml_doc
 
 FORM = "application/x-www-form-urlencoded"
@@ -87,10 +85,7 @@ TAKEN_BY_FLASK = {name for name in REQUESTS if name.endswith(")")}
 
 
 def _app(fast_lane: bool) -> Iterator[Flask]:
-    settings = Settings(clock="virtual", data_dir=":memory:", seed=5,
-                        postback_url="http://127.0.0.1:9/postback")  # fmt: skip
-    with MockPlatform(settings, clock=VirtualClock(start=1_767_225_600.0)) as platform:
-        yield create_app(platform=platform, fast_lane=fast_lane)
+    yield from lane_app(fast_lane, seed=5, postback_url="http://127.0.0.1:9/postback")
 
 
 @pytest.fixture

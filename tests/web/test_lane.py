@@ -10,13 +10,9 @@ from typing import Any
 import pytest
 from flask import Flask
 
-from mockserver.app import create_app
-from mockserver.config import Settings
-from mockserver.engine.clock import VirtualClock
-from mockserver.platform import MockPlatform
 from mockserver.web.lane import FastLane
 from mockserver.wire.errors import FieldError
-from tests.lanes import Answer, post, spy_on_flask
+from tests.lanes import Answer, lane_app, post, spy_on_flask
 
 PATH = "/mock/api/v1/mo/sms"
 OK = {"from": "16315551234", "to": "60856", "text": "hi"}
@@ -54,9 +50,7 @@ BODIES: dict[str, bytes] = {
 
 
 def _app(fast_lane: bool, **settings: Any) -> Iterator[Flask]:
-    config = Settings(clock="virtual", data_dir=":memory:", seed=7, **settings)
-    with MockPlatform(config, clock=VirtualClock(start=1_767_225_600.0)) as platform:
-        yield create_app(platform=platform, fast_lane=fast_lane)
+    yield from lane_app(fast_lane, seed=7, **settings)
 
 
 @pytest.fixture
