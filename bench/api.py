@@ -16,6 +16,9 @@ postback (2 per send) must be delivered (read from the server's SQLite file).
 Target: the simulator's rate >= 0.5 x the baseline's, and every postback delivered.
 --http-only runs the same with the server's send path replaced by a fixed reply
 (bench/_fixed_reply.py): the cost of the server's HTTP path alone, a diagnostic.
+"end to end" is the sends over the time from the first request to the last postback
+delivered: the sustained rate, with delivery keeping up. bench/api_floor.py measures how close
+a waitress app that only commits each request to SQLite before replying comes to the target.
 "budget" is the CPU a send may use, all processes together, for the machine's cores to reach
 the target; "used" is what it took (server, delivery process, receiver and client).
 """
@@ -160,7 +163,9 @@ def main() -> int:
           f"server CPU {base_cpu:.2f} s)")  # fmt: skip
     print(f"simulator  {sim.rate:8.0f} sends/s    ({sim.accepted} in {sim.seconds:.2f} s, "
           f"{sim.rejected} other statuses{f', first {sim.first_bad_status}' if sim.rejected else ''})")  # noqa: E501  # fmt: skip
-    print(f"postbacks  {delivered} of {2 * args.count} delivered, last after {seconds:.1f} s")
+    print(f"postbacks  {delivered} of {2 * args.count} delivered, last after {seconds:.1f} s "
+          f"(end to end: {args.count / max(seconds, 1e-9):.0f} sends/s with both postbacks "
+          "delivered)")  # fmt: skip
     per = 1e6 / max(sim.accepted, 1)
     print(f"CPU while the client ran, per send: server {cpu.server * per:.0f} us, delivery "
           f"process {cpu.delivery * per:.0f} us, receiver {cpu.receiver * per:.0f} us, client "
