@@ -107,17 +107,32 @@ def banner(settings: Settings, port: int, out: TextIO, delivery_pid: int | None 
     lines = [
         f"mockserver {__version__} listening on {base}",
         f"  UI              {base}/",
-        f"  platform API    {base}/  (sendSMS, sendMMS, ...: not built yet)",
+        f"  platform API    {base}/API/wxml/1.3/index.php  (Sinch: {base}/ep/v1/ XML, "
+        f"/ep/v2/ JSON; {api_keys(settings)})",
         f"  control API     {base}/mock/api/v1  (OpenAPI: /mock/api/v1/openapi.json)",
         f"  postbacks  ->   {settings.postback_url or '(not set: --postback-url URL)'}",
         f"  MO postbacks -> {mo}",
-        f"  flavour {settings.flavor}, clock {settings.clock} x{settings.time_scale}, data {data}",
+        f"  flavour {settings.flavor}, revision {settings.revision}, clock {settings.clock} "
+        f"x{settings.time_scale}, data {data}",
         f"  delivery: {settings.workers} workers in "
         + (f"process {delivery_pid}" if delivery_pid else "this process"),
-        "  token required" if settings.token else "  no token (loopback only)",
+        f"  {access(settings)}",
         "Press Ctrl+C to stop.",
     ]
     print("\n".join(lines), file=out, flush=True)
+
+
+def api_keys(settings: Settings) -> str:
+    count = len(settings.api_keys)
+    return f"{count} API key{'s' * (count != 1)} accepted" if count else "any API key accepted"
+
+
+def access(settings: Settings) -> str:
+    if settings.token:
+        return "token required for the control API and UI"
+    if is_loopback(settings.host):
+        return "no token (loopback only)"
+    return "no token: anyone who reaches this address controls the simulator (--insecure)"
 
 
 def serve(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import json
 import re
 import signal
@@ -14,7 +15,7 @@ from click.testing import CliRunner
 from mockserver import wire
 from mockserver.cli import main
 from mockserver.config import ConfigError, Settings
-from mockserver.serve import check_exposure, is_loopback
+from mockserver.serve import banner, check_exposure, is_loopback
 from tests.engine.test_remote import alive
 from tests.live import LiveServer, wait_until
 from tests.receiver import Receiver
@@ -187,3 +188,40 @@ def test_port_in_use_is_a_clear_error(receiver: Receiver) -> None:
     result = CliRunner().invoke(main, ["serve", "--port", port, "--data-dir", ":memory:"])
     assert result.exit_code == 2
     assert f"cannot listen on 127.0.0.1:{port}" in result.output
+
+
+@pytest.mark.parametrize(
+    ("settings", "expected"),
+    [
+        (
+            Settings(),
+            [
+                "platform API    http://127.0.0.1:8055/API/wxml/1.3/index.php  (Sinch: "
+                "http://127.0.0.1:8055/ep/v1/ XML, /ep/v2/ JSON; any API key accepted)",
+                "flavour skycore-xml, revision sky-a, clock real x1.0, data ./.mockserver/",
+                "no token (loopback only)",
+            ],
+        ),
+        (
+            Settings(host="0.0.0.0", api_keys=("a", "b"), revision="sky-b"),
+            [
+                "/ep/v2/ JSON; 2 API keys accepted)",
+                "revision sky-b",
+                "no token: anyone who reaches this address controls the simulator (--insecure)",
+            ],
+        ),
+        (
+            Settings(host="::1", token="t", api_keys=("a",)),
+            ["http://[::1]:8055/API/wxml/1.3/index.php", "1 API key accepted)", "token required"],
+        ),
+    ],
+)
+def test_the_banner_names_the_platform_api_and_who_may_use_it(
+    settings: Settings, expected: list[str]
+) -> None:
+    out = io.StringIO()
+    banner(settings, 8055, out)
+    text = out.getvalue()
+    for part in expected:
+        assert part in text, text
+    assert "not built yet" not in text
