@@ -97,15 +97,31 @@ def create_server(app: Any, settings: Settings, threads: int) -> Any:
     dispatcher.set_thread_count(adj.threads)
     sockets: dict[int, Any] = {}
     servers = []
-    for sockinfo in adj.listen:
+    port = 0
+    for family, kind, proto, address in adj.listen:
+        if port:  # a name with several addresses and port 0: all on the port the first got
+            address = (address[0], port, *address[2:])
         server = BoundedServer(app, sockets, True, None, dispatcher=dispatcher, adj=adj,
-                               sockinfo=sockinfo)  # fmt: skip
+                               sockinfo=(family, kind, proto, address))  # fmt: skip
         server.header_timeout = float(settings.header_timeout)
         servers.append(server)
+        port = port or int(server.effective_port)  # waitress gives it as text
     if len(servers) == 1:
         return servers[0]
     listening = [(s.effective_host, s.effective_port) for s in servers]
-    return MultiSocketServer(sockets, adj, listening, dispatcher)
+    return SeveralSockets(sockets, adj, listening, dispatcher, port)
+
+
+class SeveralSockets(MultiSocketServer):  # type: ignore[misc]
+    """The server of a host name with several addresses (``localhost``: 127.0.0.1 and ::1),
+    all on one port, ``effective_port`` as a single socket's server has it."""
+
+    def __init__(
+        self, sockets: dict[int, Any], adj: Adjustments, listening: list[Any], dispatcher: Any,
+        port: int,
+    ) -> None:  # fmt: skip
+        super().__init__(sockets, adj, listening, dispatcher)
+        self.effective_port = port
 
 
 def raise_open_files(wanted: int) -> None:

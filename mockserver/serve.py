@@ -171,6 +171,8 @@ def serve(
         hub.close()
         raise SystemExit(0)
 
+    if settings.port == 0:  # the system chose the port: links (media URLs, the UI) need it
+        settings = platform.configure(port=int(server.effective_port))
     previous = {sig: signal.signal(sig, stop) for sig in (signal.SIGINT, signal.SIGTERM)}
     banner(settings, server.effective_port, out, platform.delivery_pid)
     if on_ready is not None:

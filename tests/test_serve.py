@@ -225,3 +225,17 @@ def test_the_banner_names_the_platform_api_and_who_may_use_it(
     for part in expected:
         assert part in text, text
     assert "not built yet" not in text
+
+
+def test_port_0_links_media_to_the_port_it_got(tmp_path: Path) -> None:
+    server = LiveServer("--data-dir", ":memory:")
+    try:
+        run = server.api("POST", "/scenarios/mms-mo/runs", json={"seed": 3}).json()
+        (row,) = server.api("GET", f"/postbacks?run_id={run['run_id']}").json()["postbacks"]
+        body = server.api("GET", f"/postbacks/{row['id']}").json()["body"]
+        assert f"{server.url}/mock/media/" in body
+        assert server.api("GET", "/settings").json()["settings"]["port"] == int(
+            server.url.rsplit(":", 1)[1]
+        )
+    finally:
+        server.stop()

@@ -65,7 +65,9 @@ class LiveServer:
         except BaseException:
             self.platform.close()
             raise
-        self.port: int = self._server.effective_port
+        self.port = int(self._server.effective_port)  # waitress gives text
+        if self.settings.port == 0:  # media URLs in postbacks link to this server
+            self.settings = self.platform.configure(port=self.port)
         self.url = f"http://127.0.0.1:{self.port}"
         self.receiver.url = self.url + CAPTURE_PATH
         if self.settings.postback_url is None:

@@ -50,3 +50,13 @@ def test_close_twice_is_harmless() -> None:
     live.close()
     with pytest.raises(ConnectionRefusedError):
         socket.create_connection(("127.0.0.1", live.port), timeout=2)
+
+
+def test_media_urls_in_postbacks_lead_to_the_port_the_system_chose() -> None:
+    """Port 0: the links an MMS MO carries use the port the server got, not 0."""
+    with LiveServer() as live:
+        run = live.platform.run_scenario("mms-mo", seed=3)
+        (postback,) = live.platform.postbacks(run_id=run["run_id"])
+        body = live.platform.postback(postback["id"])["body"].decode()
+        assert f"{live.url}/mock/media/" in body
+        assert live.sim.settings.base_url == live.url
