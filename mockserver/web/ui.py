@@ -57,6 +57,7 @@ NOTICES = {
     "rejected": "Rejected {n}: nothing is sent for them.",
     "replayed": "Replayed {n}: new postbacks are scheduled now.",
     "settings": "Settings saved; they apply to the next attempt.",
+    "api": "Platform API settings saved; they apply to the next request.",
     "clock": "Clock moved on; what fell due has been sent.",
     "reset": "All state dropped.",
 }

@@ -1,5 +1,6 @@
 """``/settings``: the live settings (postback URLs, flavour, revision, body mode, retry policy,
-time scale, moderation) and the virtual clock (+1 s, +1 min, +5 min, +1 h, run to the end)."""
+time scale, moderation), the platform API's (API keys, rate limit, magic numbers) and the
+virtual clock (+1 s, +1 min, +5 min, +1 h, run to the end)."""
 
 from __future__ import annotations
 
@@ -9,7 +10,8 @@ from typing import Any
 from flask import Blueprint, Response, redirect, request, url_for
 from werkzeug.wrappers import Response as BaseResponse
 
-from mockserver.config import RETRY_MODES, SUCCESS_MODES
+from mockserver.api_rules import MAGIC_NUMBERS
+from mockserver.config import RATE_LIMIT_REPLIES, RETRY_MODES, SUCCESS_MODES
 from mockserver.web.api import ApiError, platform
 from mockserver.web.ui import bad_request, form_error, install, is_refusal, page
 from mockserver.wire.model import BODY_MODES, FLAVORS
@@ -26,7 +28,8 @@ def _settings(status: int = 200, error: ApiError | None = None) -> Response:
     p = platform()
     return page("settings.html", status, error=error, steps=STEPS, flavors=FLAVORS,
                 revisions=REVISIONS, body_modes=BODY_MODES, retry_modes=RETRY_MODES,
-                success_modes=SUCCESS_MODES, scheduled=p.store.count_active())  # fmt: skip
+                success_modes=SUCCESS_MODES, scheduled=p.store.count_active(),
+                rate_limit_replies=RATE_LIMIT_REPLIES, magic=MAGIC_NUMBERS)  # fmt: skip
 
 
 @bp.get("/settings")
@@ -70,6 +73,35 @@ def save() -> BaseResponse:
             raise
         return _settings(400, form_error(exc))
     return redirect(url_for("ui_settings.settings", done="settings"), 303)
+
+
+def _api_changes() -> dict[str, Any]:
+    """The platform API card: the keys are write-only (never shown, as in the control API):
+    a new list replaces them, "any key" clears them, neither keeps them."""
+    form = request.form
+    changes: dict[str, Any] = {
+        "api_rate_limit": _number("api_rate_limit"),
+        "api_magic_numbers": form.get("api_magic_numbers") == "on",
+    }
+    if form.get("api_rate_limit_reply"):
+        changes["api_rate_limit_reply"] = form["api_rate_limit_reply"]
+    keys = [k.strip() for k in form.get("api_keys", "").replace(",", "\n").splitlines()]
+    if form.get("api_any_key") == "on":
+        changes["api_keys"] = ()
+    elif any(keys):
+        changes["api_keys"] = tuple(k for k in keys if k)
+    return changes
+
+
+@bp.post("/settings/api")
+def save_api() -> BaseResponse:
+    try:
+        platform().configure(**_api_changes())
+    except Exception as exc:
+        if not is_refusal(exc):
+            raise
+        return _settings(400, form_error(exc))
+    return redirect(url_for("ui_settings.settings", done="api"), 303)
 
 
 @bp.post("/settings/clock")

@@ -222,6 +222,32 @@ def test_keyboard_reaches_the_navigation_and_forms(page: Any) -> None:
     assert {"Scenarios", "Delivery log", "s-postback_url", "s-flavor"} <= reached
 
 
+def test_require_api_keys_from_the_settings_page(
+    page: Any, server: LiveServer, screenshots: Path
+) -> None:
+    send = f"{server.url}/API/wxml/1.3/index.php?action=sendsms&to=15551230099&from=60856&text=hi"
+    page.goto("/settings")
+    page.click("text=Magic numbers: send to any number ending in")
+    assert page.locator("#magic-numbers").is_visible()
+    page.fill("#s-api_keys", "team-key")
+    try:
+        page.click("text=Save API settings")
+        page.wait_for_selector(".banner.ok >> text=Platform API settings saved")
+        assert "1 set, not shown" in page.locator("#api-form").inner_text()
+        shot(page, screenshots, "settings-api")
+        refused = requests.get(send + "&api_key=other", timeout=10).text
+        assert "<ERRORCODE>E104</ERRORCODE>" in refused
+        assert (
+            "<STATUS>Success</STATUS>" in requests.get(send + "&api_key=team-key", timeout=10).text
+        )
+        page.check("input[name=api_any_key]")
+        page.click("text=Save API settings")
+        page.wait_for_selector("text=any key accepted")
+    finally:
+        server.api("PATCH", "/settings", json={"api_keys": []})
+    assert "<STATUS>Success</STATUS>" in requests.get(send + "&api_key=other", timeout=10).text
+
+
 @pytest.fixture
 def virtual(tmp_path: Path, receiver: Receiver) -> Iterator[LiveServer]:
     need_browser()

@@ -434,3 +434,53 @@ def test_platform_api_calls_on_the_dashboard_list_and_timeline(
     assert timeline.count('class="hit ok"') == 2  # N201, N202
     run_page = html(client, f"/runs/{call['run_ids'][0]}")
     assert f'href="/calls/{call["id"]}"' in run_page
+
+
+def test_a_call_without_a_readable_action_says_so_and_why(client: FlaskClient) -> None:
+    client.post("/API/wxml/1.3/", data=b"<REQUEST><ACTION>bogus</ACTION></REQUEST>")
+    client.post("/API/wxml/1.3/", data=b"<REQUEST><ACTION>sendSMS")  # not XML
+    page = html(client, "/calls")
+    assert page.count("no action read") == 2
+    assert "<strong>?</strong>" not in page
+    assert 'title="the request is not well-formed XML' in page  # the call's detail, on hover
+
+
+def test_platform_api_settings_on_the_settings_page(
+    client: FlaskClient, platform: MockPlatform
+) -> None:
+    page = html(client, "/settings")
+    assert "any key accepted" in page
+    assert "…0007</td><td>delivered, then the handset replies YES" in page  # the magic table
+    form = {"api_keys": "key-one\n key-two ,key-3", "api_rate_limit": "2.5",
+            "api_rate_limit_reply": "429", "api_magic_numbers": ""}  # fmt: skip
+    assert client.post("/settings/api", data=form).status_code == 303
+    s = platform.settings
+    assert (s.api_keys, s.api_rate_limit, s.api_rate_limit_reply, s.api_magic_numbers) == (
+        ("key-one", "key-two", "key-3"), 2.5, "429", False)  # fmt: skip
+    page = html(client, "/settings?done=api")
+    assert "3 set, not shown" in page
+    assert "key-one" not in page
+    assert "Platform API settings saved" in page
+    kept = {"api_keys": "", "api_rate_limit": "0", "api_magic_numbers": "on"}
+    client.post("/settings/api", data=kept)  # no new list: the keys stay
+    assert platform.settings.api_keys == ("key-one", "key-two", "key-3")
+    assert platform.settings.api_magic_numbers is True
+    client.post("/settings/api", data={**kept, "api_any_key": "on"})
+    assert platform.settings.api_keys == ()
+    for bad, message in [({"api_rate_limit": "-1"}, "api_rate_limit"),
+                         ({"api_rate_limit": "fast"}, "api_rate_limit must be a number"),
+                         ({"api_rate_limit_reply": "E999"}, "api_rate_limit_reply")]:  # fmt: skip
+        refused = client.post("/settings/api", data={**kept, **bad})
+        assert refused.status_code == 400
+        assert message in refused.get_data(as_text=True)
+    assert platform.settings.api_rate_limit == 0
+
+
+def test_routing_rules_are_listed_escaped(client: FlaskClient, platform: MockPlatform) -> None:
+    assert "No routing rules" in html(client, "/settings")
+    rule = {"to": "1555<b>*", "scenario": "sms-not-delivered"}
+    platform.configure(api_routes=(rule,))
+    page = html(client, "/settings")
+    assert "1 routing rule (checked after the magic numbers" in page
+    assert "sms-not-delivered" in page
+    assert "<b>" not in page
