@@ -37,6 +37,12 @@ HELP = {
     "(media files) [http://HOST:PORT].",
     "workers": "Delivery threads [8].",
     "drain_timeout": "Seconds in-flight postbacks may finish at shutdown [15].",
+    "keep_postbacks": "Finished postbacks kept, newest first; 0: no cap [100000].",
+    "keep_calls": "Platform API calls kept in the call log, newest first; 0: no cap [100000].",
+    "keep_runs": "Runs' summaries kept, newest first (never one still sending); 0: no cap "
+    "[100000].",
+    "keep_days": "Days a finished postback, call, run or decided moderation item is kept; "
+    "0: no cap [7].",
     "allowed_hosts": "More names this server answers to, comma-separated (Host header; "
     "'.example.test' for a domain and its subdomains, '*' for any) [loopback, --host, "
     "--public-url's host].",

@@ -54,7 +54,9 @@ class Settings:
     limit. Retention: postbacks in a final state (delivered, failed, cancelled) beyond the
     newest ``keep_postbacks`` or older than ``keep_days`` (platform time of their last change)
     are deleted with their attempts, in the background; 0 turns either cap off. A postback
-    still scheduled, queued or sending is never deleted.
+    still scheduled, queued or sending is never deleted. The same for the send API's call log
+    (``keep_calls``, by creation), the runs' summaries (``keep_runs``; never a run with a
+    postback not yet final) and decided moderation items (``keep_days`` only).
     """
 
     host: str = "127.0.0.1"
@@ -81,6 +83,8 @@ class Settings:
     workers: int = 8
     drain_timeout: float = 15.0
     keep_postbacks: int = 100_000
+    keep_calls: int = 100_000
+    keep_runs: int = 100_000
     keep_days: float = 7.0
     allowed_hosts: tuple[str, ...] = field(default_factory=tuple)
     connection_limit: int = 1000
@@ -170,7 +174,8 @@ def validate(s: Settings) -> None:
     _check_positive("timeout", s.timeout)
     _check_positive("retry_backoff", s.retry_backoff)
     _check_positive("drain_timeout", s.drain_timeout, allow_zero=True)
-    _check_int("keep_postbacks", s.keep_postbacks, 0, 10**9)
+    for name in ("keep_postbacks", "keep_calls", "keep_runs"):
+        _check_int(name, getattr(s, name), 0, 10**9)
     _check_positive("keep_days", s.keep_days, allow_zero=True)
     _check_positive("retry_interval", s.retry_interval, allow_zero=True)
     _check_retry_delays(s)

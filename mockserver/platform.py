@@ -22,12 +22,13 @@ from mockserver.engine.lease import Lease
 from mockserver.engine.listeners import Listeners
 from mockserver.engine.prepare import Options, new_postback
 from mockserver.engine.remote import DeliveryProcess, check_delivery
+from mockserver.engine.retention import Keep
 from mockserver.engine.runner import RealRunner, VirtualRunner
 from mockserver.engine.store import Store
 from mockserver.engine.timeline import Event, Timeline
 from mockserver.engine.transport import Transport
 from mockserver.inbox import Inbox
-from mockserver.run_service import ScenarioService
+from mockserver.run_service import SCENARIO_SETTINGS, ScenarioService, check_scenario_settings
 from mockserver.runs import Run
 from mockserver.scenarios.model import Scenario
 from mockserver.sends.service import SendService
@@ -70,6 +71,7 @@ class MockPlatform:
     ) -> None:
         self._settings = settings or Settings()
         s = self._settings
+        check_scenario_settings(s)  # before anything is opened
         if clock is None:
             clock = VirtualClock(time_scale=s.time_scale) if s.clock == "virtual" else None
             clock = clock or RealClock(s.time_scale)
@@ -132,9 +134,10 @@ class MockPlatform:
         remove_journals(self._settings.data_dir)
         return recovered
 
-    def _retention(self) -> tuple[int, float, float]:
+    def _retention(self) -> Keep:
         s = self._settings
-        return s.keep_postbacks, s.keep_days * 86400.0, self.clock.now()
+        return Keep(s.keep_postbacks, s.keep_days * 86400.0, self.clock.now(), s.keep_calls,
+                    s.keep_runs)  # fmt: skip
 
     # -- settings --
 
@@ -145,7 +148,10 @@ class MockPlatform:
     def configure(self, **changes: Any) -> Settings:
         """Change live settings (validated). ``clock``, ``data_dir`` and ``workers`` take
         effect only for a new platform; retry, URL and success settings apply at once."""
-        self._settings = self._settings.replace(**changes)
+        settings = self._settings.replace(**changes)
+        if SCENARIO_SETTINGS & changes.keys():
+            check_scenario_settings(settings)
+        self._settings = settings
         self.clock.time_scale = self._settings.time_scale
         if self._remote is not None:
             self._remote.configure(changes)

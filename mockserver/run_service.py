@@ -3,20 +3,71 @@
 A run's plan summary is kept in the ``runs`` table, so ``GET /runs/{id}`` still answers after
 a restart; the states of its postbacks always come from the delivery log. A run's own
 moderation holds (several ``wait`` steps, or ``on_reject`` steps) are kept in memory only.
+
+``check_scenario_settings`` is what the settings' own checks (``config.validate``, pure) cannot
+know: that the ``scenarios`` folders load, and that the scenarios and branches the send API's
+``api_routes`` and ``api_defaults`` name exist. The platform runs it when it starts and when
+one of those settings changes.
 """
 
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
+from mockserver.api_rules import parse_defaults, parse_rules
+from mockserver.config import ConfigError, Settings
 from mockserver.runs import Run, forget_run, new_run, runs_of, store_run
 from mockserver.scenarios.describe import describe
+from mockserver.scenarios.errors import ScenarioValidationError
 from mockserver.scenarios.library import Library, default_library
 from mockserver.scenarios.model import supported_forms
+from mockserver.scenarios.reader import did_you_mean
 
 if TYPE_CHECKING:
     from mockserver.platform import MockPlatform
+
+#: The settings whose change needs ``check_scenario_settings`` again.
+SCENARIO_SETTINGS = frozenset({"scenarios", "api_routes", "api_defaults"})
+
+
+def check_scenario_settings(settings: Settings) -> None:
+    """ConfigError when a ``scenarios`` folder does not load (every problem, with its file and
+    line), or a routing rule or default of the send API names a scenario or branch that does
+    not exist. A named scenario that cannot be written in the flavour or revision of the
+    moment is not refused: those change live, and the call log says why no run started."""
+    if not (settings.scenarios or settings.api_routes or settings.api_defaults):
+        return  # the built-ins alone, nothing named: nothing to load yet
+    try:
+        library = default_library(tuple(settings.scenarios))
+    except ScenarioValidationError as exc:
+        folders = " ".join(settings.scenarios)
+        raise ConfigError(
+            "scenarios", f"{exc}\n(check them with: mockserver validate {folders})"
+        ) from None
+    for rule in parse_rules(settings.api_routes):
+        if rule.outcome.scenario is not None:
+            _named(library, "api_routes", f"rule {rule.index}", rule.outcome.scenario,
+                   rule.outcome.pins)  # fmt: skip
+    for action, name in parse_defaults(settings.api_defaults).items():
+        _named(library, "api_defaults", action, name, ())
+
+
+def _named(library: Library, setting: str, where: str, name: str, pins: Sequence[str]) -> None:
+    if name not in library:
+        hint = did_you_mean(name, library.names(), label="the scenarios are")
+        raise ConfigError(
+            setting,
+            f"{where}: no scenario is named {name!r} (built-in or in a scenarios folder); {hint}",
+        )
+    labels = library.get(name).labels()
+    for pin in pins:
+        if pin not in labels:
+            known = ", ".join(labels) or "none"
+            raise ConfigError(
+                setting, f"{where}: {name} has no branch labelled {pin!r}; its branches: {known}"
+            )
 
 
 class ScenarioService:

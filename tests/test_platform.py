@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from mockserver.config import Settings
+from mockserver.config import ConfigError, Settings
 from mockserver.platform import MockPlatform
 from mockserver.wire.model import Postback
 from tests.engine.conftest import Receiver, body, sms, vsettings
@@ -170,3 +170,29 @@ def test_virtual_clock_from_settings():
     with MockPlatform(Settings(clock="virtual", data_dir=":memory:")) as p:
         t = p.now()
         assert p.advance(5) == t + 5
+
+
+def test_a_scenarios_folder_that_does_not_load_stops_the_platform_at_start(
+    tmp_path: Path,
+) -> None:
+    folder = tmp_path / "mine"
+    folder.mkdir()
+    (folder / "broken.yaml").write_text("name: broken\nsteps: [\n")
+    data = tmp_path / "data"
+    with pytest.raises(ConfigError, match="scenarios") as info:
+        MockPlatform(Settings(data_dir=str(data), scenarios=(str(folder),)))
+    message = str(info.value)
+    assert f"{folder / 'broken.yaml'}:3:1" in message
+    assert f"mockserver validate {folder}" in message
+    missing = tmp_path / "nowhere"
+    with pytest.raises(ConfigError, match=f"no such file at {missing}; check the path"):
+        MockPlatform(Settings(data_dir=":memory:", scenarios=(str(missing),)))
+    (folder / "broken.yaml").unlink()  # fixed: the data folder was not left locked
+    (folder / "mine.yaml").write_text(
+        "name: my-sms\ndescription: an SMS MO\nkind: mo\nvars: {from: '15551234567', to: "
+        "'60856', text: HI}\nsteps:\n  - postback: N211\n"
+    )
+    rules = ({"to": "1*", "scenario": "my-sms"},)
+    settings = Settings(data_dir=str(data), scenarios=(str(folder),), api_routes=rules)
+    with MockPlatform(settings) as platform:
+        assert platform.settings.api_routes == rules

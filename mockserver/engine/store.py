@@ -3,7 +3,7 @@
 One connection shared by the threads of one process behind a re-entrant lock (so that
 ``:memory:`` works too); WAL journal, ``synchronous=NORMAL``: a committed row survives the
 process being killed. A maintenance thread keeps the files bounded (WAL checkpoints and
-pruning per the retention: ``engine/upkeep.py``). Due postbacks are found
+pruning per the retention: ``engine/upkeep.py``, ``engine/retention.py``). Due postbacks are found
 through a partial index on ``due``, so a million scheduled postbacks stay on disk, not in
 Python memory.
 """
@@ -25,7 +25,7 @@ try:  # POSIX; elsewhere one process writes (serve delivers from threads there)
 except ImportError:  # pragma: no cover - Windows
     fcntl = None  # type: ignore[assignment]
 
-from mockserver.engine import upkeep
+from mockserver.engine import retention, upkeep
 from mockserver.engine.jobs import Attempt, Job, NewPostback
 from mockserver.engine.schema import migrate
 from mockserver.engine.upkeep import WAL_FLOOR, Retention
@@ -122,8 +122,8 @@ class Store:
 
     def prune(self, keep: int, keep_seconds: float, now: float) -> int:
         """Delete finished postbacks (with their attempts) beyond the newest ``keep`` or last
-        changed over ``keep_seconds`` before ``now`` (0: no such cap); see ``upkeep.prune``."""
-        return upkeep.prune(self, keep, keep_seconds, now)
+        changed over ``keep_seconds`` before ``now`` (0: no such cap); see ``retention``."""
+        return retention.prune(self, keep, keep_seconds, now)
 
     @contextmanager
     def transaction(self) -> Iterator[sqlite3.Connection]:

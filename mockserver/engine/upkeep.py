@@ -4,8 +4,8 @@ Checkpoints run off the scheduler's path: passively every ``CHECKPOINT_EVERY`` s
 half the limit, every ``EAGER_EVERY`` s; with ``TRUNCATE``, writers of both processes held on
 the file lock, as soon as the WAL outgrows ``max(WAL_FLOOR, database file)``, since passive
 checkpoints never catch up under a steady load; in one process only, the one that delivers.
-Pruning deletes finished postbacks per the retention (``Store.set_retention``) in batches of
-``PRUNE_BATCH``.
+Pruning (``engine/retention.py``) deletes what the retention (``Store.set_retention``) lets go,
+every ``PRUNE_EVERY`` s.
 """
 
 from __future__ import annotations
@@ -22,15 +22,14 @@ try:  # POSIX; elsewhere one process writes (serve delivers from threads there)
 except ImportError:  # pragma: no cover - Windows
     fcntl = None  # type: ignore[assignment]
 
-from mockserver.engine.jobs import FINAL_STATES
+from mockserver.engine.retention import Keep, prune_all
 
 if TYPE_CHECKING:
     from mockserver.engine.store import Store
 
 log = logging.getLogger("mockserver.engine")
-#: () -> (keep_postbacks, keep_seconds, now): the retention in force, read each round
-Retention = Callable[[], tuple[int, float, float]]
-FINAL = "(" + ", ".join(f"'{state}'" for state in FINAL_STATES) + ")"  # SQL
+#: () -> the retention in force, read each round
+Retention = Callable[[], Keep]
 CHECKPOINT_EVERY = 0.5  # seconds
 EAGER_EVERY = 0.1  # seconds: the same, once the WAL is past half its limit
 #: seconds: how often the WAL's size is looked at (two stat calls); under a heavy load it grows
@@ -38,8 +37,6 @@ EAGER_EVERY = 0.1  # seconds: the same, once the WAL is past half its limit
 WAL_CHECK_EVERY = 0.02
 WAL_FLOOR = 1 << 20  # bytes: a smaller WAL is never forced
 PRUNE_EVERY = 2.0  # seconds between two rounds of pruning
-PRUNE_BATCH = 500  # postbacks deleted per transaction (writers wait at most that long)
-PRUNE_ROUNDS = 10  # batches per round at most
 
 
 def maintain(store: Store) -> None:
@@ -59,7 +56,7 @@ def maintain(store: Store) -> None:
                     last_passive = _checkpoint(store, conn, now, last_passive)
                 if now >= next_prune and store._retention is not None:
                     next_prune = now + PRUNE_EVERY
-                    prune(store, *store._retention())
+                    prune_all(store, store._retention())
             except sqlite3.Error:
                 log.exception("store maintenance failed; it goes on")
     finally:
@@ -95,42 +92,3 @@ def _checkpoint(store: Store, conn: sqlite3.Connection, now: float, last_passive
         conn.execute("PRAGMA wal_checkpoint(PASSIVE)")
         return now
     return last_passive
-
-
-def prune(store: Store, keep: int, keep_seconds: float, now: float) -> int:
-    """Delete finished postbacks (with their attempts) beyond the newest ``keep`` or last
-    changed over ``keep_seconds`` before ``now`` (0: no such cap), at most
-    ``PRUNE_ROUNDS`` batches of ``PRUNE_BATCH``; never a postback not yet final."""
-    deleted = 0
-    for _ in range(PRUNE_ROUNDS):
-        with store.transaction() as conn:
-            ids = _prunable(conn, keep, keep_seconds, now)
-            marks = ",".join("?" * len(ids))
-            conn.execute(f"DELETE FROM attempts WHERE postback_id IN ({marks})", ids)  # noqa: S608
-            conn.execute(f"DELETE FROM postbacks WHERE id IN ({marks})", ids)  # noqa: S608
-        deleted += len(ids)
-        if len(ids) < PRUNE_BATCH:
-            break
-    return deleted
-
-
-def _prunable(conn: sqlite3.Connection, keep: int, keep_seconds: float, now: float) -> list[int]:
-    caps, args = [], []
-    if keep:
-        row = conn.execute(
-            "SELECT id FROM postbacks ORDER BY id DESC LIMIT 1 OFFSET ?", (keep,)
-        ).fetchone()
-        if row is not None:
-            caps.append("id <= ?")
-            args.append(row[0])
-    if keep_seconds:
-        caps.append("updated < ?")
-        args.append(now - keep_seconds)
-    if not caps:
-        return []
-    rows = conn.execute(
-        f"SELECT id FROM postbacks WHERE state IN {FINAL} AND ({' OR '.join(caps)})"  # noqa: S608
-        " ORDER BY id LIMIT ?",
-        (*args, PRUNE_BATCH),
-    ).fetchall()
-    return [int(r[0]) for r in rows]

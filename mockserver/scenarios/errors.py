@@ -14,7 +14,8 @@ class Loc:
     col: int
 
     def __str__(self) -> str:
-        return f"{self.file}:{self.line}:{self.col}"
+        """``file:line:col``, or the file alone for a whole file (line 0)."""
+        return f"{self.file}:{self.line}:{self.col}" if self.line else self.file
 
     def shifted(self, lines: int) -> Loc:
         """The same column ``lines`` further down (a line inside a multi-line template)."""

@@ -41,6 +41,8 @@ def test_patched_retention_prunes_in_the_delivery_process(
         ({"keep_postbacks": True}, "invalid_field"),
         ({"keep_days": -2}, "invalid_setting"),
         ({"keep_days": "7"}, "invalid_field"),
+        ({"keep_calls": -1}, "invalid_setting"),
+        ({"keep_runs": 2.5}, "invalid_field"),
     ],
 )
 def test_bad_retention_is_refused(body: dict[str, object], code: str) -> None:

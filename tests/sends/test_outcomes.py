@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
+from typing import Any
 
 import pytest
 from flask.testing import FlaskClient
@@ -126,13 +127,41 @@ def test_a_rule_marks_content_as_failing_to_encode(
     assert value(reply, "ERRORCODE") == "E241"
 
 
-def test_a_rule_pointing_at_an_unknown_scenario_still_accepts(
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        ({"api_routes": ({"scenario": "sms-deliverd"},)},
+         "rule 1: no scenario is named 'sms-deliverd' (built-in or in a scenarios folder); "
+         "did you mean sms-delivered?"),
+        ({"api_routes": ({"to": "1*", "fault": "E713"}, {"scenario": "sms-not-delivered",
+                                                        "pin": "expird"})},
+         "rule 2: sms-not-delivered has no branch labelled 'expird'; its branches: "),
+        ({"api_defaults": {"sendsms": "my-flow"}}, "sendSMS: no scenario is named 'my-flow'"),
+    ],
+)  # fmt: skip
+def test_a_rule_or_default_naming_no_scenario_is_refused(
+    client: FlaskClient, platform: MockPlatform, change: dict[str, Any], message: str
+) -> None:
+    before = platform.settings
+    with pytest.raises(ConfigError, match=next(iter(change))) as info:
+        platform.configure(**change)
+    assert message in str(info.value)
+    assert platform.settings is before  # nothing changed
+    answer = client.patch("/mock/api/v1/settings", json=change)
+    assert answer.status_code == 400
+    assert message in answer.get_json()["error"]["message"]
+    with pytest.raises(ConfigError, match=message.split(":")[0]):
+        make_platform(**change)  # nor does a platform start with it
+
+
+def test_a_routed_scenario_the_flavour_cannot_write_still_accepts(
     client: FlaskClient, platform: MockPlatform
 ) -> None:
-    platform.configure(api_routes=({"scenario": "no-such-scenario"},))
+    """The flavour changes live: a routed scenario it cannot write is noted, not refused."""
+    platform.configure(api_routes=({"scenario": "sms-mo-legacy-bundle"},), flavor="sinch-json")
     assert "<STATUS>Success</STATUS>" in _send_sms(client, "15557770100")
     (call,) = platform.api.call_log()
-    assert "no-such-scenario" in call["detail"]
+    assert "sms-mo-legacy-bundle" in call["detail"]
     assert call["run_ids"] == []
 
 
