@@ -5,6 +5,7 @@ virtual clock (+1 s, +1 min, +5 min, +1 h, run to the end)."""
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from typing import Any
 
 from flask import Blueprint, Response, redirect, request, url_for
@@ -66,13 +67,18 @@ def _changes() -> dict[str, Any]:
 
 @bp.post("/settings")
 def save() -> BaseResponse:
+    return _apply(_changes, "settings")
+
+
+def _apply(changes: Callable[[], dict[str, Any]], done: str) -> BaseResponse:
+    """Read a form's changes and apply them: the page again, with a notice or the error."""
     try:
-        platform().configure(**_changes())
+        platform().configure(**changes())
     except Exception as exc:
         if not is_refusal(exc):
             raise
         return _settings(400, form_error(exc))
-    return redirect(url_for("ui_settings.settings", done="settings"), 303)
+    return redirect(url_for("ui_settings.settings", done=done), 303)
 
 
 def _api_changes() -> dict[str, Any]:
@@ -95,13 +101,7 @@ def _api_changes() -> dict[str, Any]:
 
 @bp.post("/settings/api")
 def save_api() -> BaseResponse:
-    try:
-        platform().configure(**_api_changes())
-    except Exception as exc:
-        if not is_refusal(exc):
-            raise
-        return _settings(400, form_error(exc))
-    return redirect(url_for("ui_settings.settings", done="api"), 303)
+    return _apply(_api_changes, "api")
 
 
 @bp.post("/settings/clock")
