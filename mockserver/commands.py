@@ -41,6 +41,8 @@ HELP = {
     "keep_calls": "Platform API calls kept in the call log, newest first; 0: no cap [100000].",
     "keep_runs": "Runs' summaries kept, newest first (never one still sending); 0: no cap "
     "[100000].",
+    "keep_saved_mms": "Saved MMS (saveMMS) kept, newest first, whatever their age; 0: no cap "
+    "[100000].",
     "keep_days": "Days a finished postback, call, run or decided moderation item is kept; "
     "0: no cap [7].",
     "allowed_hosts": "More names this server answers to, comma-separated (Host header; "

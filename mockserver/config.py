@@ -56,7 +56,9 @@ class Settings:
     are deleted with their attempts, in the background; 0 turns either cap off. A postback
     still scheduled, queued or sending is never deleted. The same for the send API's call log
     (``keep_calls``, by creation), the runs' summaries (``keep_runs``; never a run with a
-    postback not yet final) and decided moderation items (``keep_days`` only).
+    postback not yet final) and decided moderation items (``keep_days`` only). Saved MMS
+    content (saveMMS) is kept while it is among the newest ``keep_saved_mms``, whatever its age
+    (the platform keeps saved MMS; a test may send one saved long ago).
     """
 
     host: str = "127.0.0.1"
@@ -85,6 +87,7 @@ class Settings:
     keep_postbacks: int = 100_000
     keep_calls: int = 100_000
     keep_runs: int = 100_000
+    keep_saved_mms: int = 100_000
     keep_days: float = 7.0
     allowed_hosts: tuple[str, ...] = field(default_factory=tuple)
     connection_limit: int = 1000
@@ -174,7 +177,7 @@ def validate(s: Settings) -> None:
     _check_positive("timeout", s.timeout)
     _check_positive("retry_backoff", s.retry_backoff)
     _check_positive("drain_timeout", s.drain_timeout, allow_zero=True)
-    for name in ("keep_postbacks", "keep_calls", "keep_runs"):
+    for name in ("keep_postbacks", "keep_calls", "keep_runs", "keep_saved_mms"):
         _check_int(name, getattr(s, name), 0, 10**9)
     _check_positive("keep_days", s.keep_days, allow_zero=True)
     _check_positive("retry_interval", s.retry_interval, allow_zero=True)

@@ -137,7 +137,7 @@ class MockPlatform:
     def _retention(self) -> Keep:
         s = self._settings
         return Keep(s.keep_postbacks, s.keep_days * 86400.0, self.clock.now(), s.keep_calls,
-                    s.keep_runs)  # fmt: skip
+                    s.keep_runs, s.keep_saved_mms)  # fmt: skip
 
     # -- settings --
 

@@ -6,7 +6,9 @@ user sets (``keep_postbacks``, ``keep_calls``, ``keep_runs``, ``keep_days``).
 - the send API's call log: beyond the newest ``calls`` or created that long ago;
 - runs' summaries: beyond the newest ``runs`` or created that long ago, but never a run with
   a postback not yet final (its page still follows it);
-- moderation items a moderator decided, decided that long ago (pending ones stay).
+- moderation items a moderator decided, decided that long ago (pending ones stay);
+- saved MMS content beyond the newest ``saved_mms`` (no age cap: the platform keeps saved
+  MMS), and the marks of MMS inbox messages removed that long ago (their MMS MO are gone too).
 
 Each batch is one short transaction (writers of both processes wait at most that long).
 """
@@ -39,6 +41,7 @@ class Keep:
     now: float
     calls: int = 0
     runs: int = 0
+    saved_mms: int = 0
 
 
 def prune_all(store: Store, keep: Keep) -> int:
@@ -47,8 +50,11 @@ def prune_all(store: Store, keep: Keep) -> int:
     cutoff = keep.now - keep.seconds if keep.seconds else None
     deleted += _rounds(store, lambda conn: _calls(conn, keep.calls, cutoff), "api_calls", "id")
     deleted += _rounds(store, lambda conn: _runs(conn, keep.runs, cutoff), "runs", "rowid")
+    deleted += _rounds(store, lambda conn: _saved(conn, keep.saved_mms), "saved_mms", "mmsid")
     if cutoff is not None:
         deleted += _rounds(store, lambda conn: _decided(conn, cutoff), "moderation", "id")
+        deleted += _rounds(store, lambda conn: _removed(conn, cutoff), "mms_inbox_removed",
+                           "rowid")  # fmt: skip
     return deleted
 
 
@@ -116,6 +122,19 @@ def _runs(conn: sqlite3.Connection, keep: int, cutoff: float | None) -> list[int
         "ORDER BY rowid LIMIT ?"
     )
     return [int(r[0]) for r in conn.execute(sql, (*args, PRUNE_BATCH))]
+
+
+def _saved(conn: sqlite3.Connection, keep: int) -> list[int]:
+    caps, args = _caps(conn, "saved_mms", "mmsid", "created", keep, None)
+    if not caps:
+        return []
+    sql = f"SELECT mmsid FROM saved_mms WHERE {caps} ORDER BY mmsid LIMIT ?"  # noqa: S608
+    return [int(r[0]) for r in conn.execute(sql, (*args, PRUNE_BATCH))]
+
+
+def _removed(conn: sqlite3.Connection, cutoff: float) -> list[int]:
+    sql = "SELECT rowid FROM mms_inbox_removed WHERE removed < ? ORDER BY rowid LIMIT ?"
+    return [int(r[0]) for r in conn.execute(sql, (cutoff, PRUNE_BATCH))]
 
 
 def _if_older(conn: sqlite3.Connection, table: str, key: str, cutoff: float | None) -> float | None:

@@ -20,7 +20,7 @@ LIVE_SETTINGS = (
     "retry_interval", "retry_backoff", "retry_mode", "timeout", "success", "moderation",
     "api_keys", "api_routes", "api_defaults", "api_magic_numbers", "api_rate_limit",
     "api_rate_limit_reply",
-    "keep_postbacks", "keep_calls", "keep_runs", "keep_days",
+    "keep_postbacks", "keep_calls", "keep_runs", "keep_saved_mms", "keep_days",
 )  # fmt: skip
 _SETTING_TYPES: dict[str, tuple[type, ...]] = {
     "postback_url": (str,), "mo_postback_url": (str,), "flavor": (str,), "revision": (str,),
@@ -30,7 +30,7 @@ _SETTING_TYPES: dict[str, tuple[type, ...]] = {
     "success": (str,), "moderation": (bool,),
     "api_keys": (list,), "api_routes": (list,), "api_defaults": (dict,),
     "api_magic_numbers": (bool,), "api_rate_limit": (int, float), "api_rate_limit_reply": (str,),
-    "keep_postbacks": (int,), "keep_calls": (int,), "keep_runs": (int,),
+    "keep_postbacks": (int,), "keep_calls": (int,), "keep_runs": (int,), "keep_saved_mms": (int,),
     "keep_days": (int, float),
 }  # fmt: skip
 

@@ -16,18 +16,24 @@ from mockserver.sends.service import RawCall
 DAY = 86400.0
 
 
-def send_sms(platform: MockPlatform, to: str) -> None:
-    xml = (f"<REQUEST><ACTION>sendSMS</ACTION><API_KEY>k</API_KEY><TO>{to}</TO>"
-           "<FROM>60856</FROM><TEXT>hi</TEXT></REQUEST>")  # fmt: skip
+def call(platform: MockPlatform, action: str, inner: str) -> bytes:
+    """A platform API request as a form field ``xml``; the reply's body."""
+    xml = f"<REQUEST><ACTION>{action}</ACTION><API_KEY>k</API_KEY>{inner}</REQUEST>"
     body = ("xml=" + quote_plus(xml)).encode()
-    platform.api.call(RawCall("skycore", "POST", "/API/wxml/1.3/", form={"xml": xml}, body=body,
-                              content_type="application/x-www-form-urlencoded"))  # fmt: skip
+    raw = RawCall("skycore", "POST", "/API/wxml/1.3/", form={"xml": xml}, body=body,
+                  content_type="application/x-www-form-urlencoded")  # fmt: skip
+    return platform.api.call(raw).body
+
+
+def send_sms(platform: MockPlatform, to: str) -> None:
+    call(platform, "sendSMS", f"<TO>{to}</TO><FROM>60856</FROM><TEXT>hi</TEXT>")
 
 
 @pytest.fixture
 def platform() -> Iterator[MockPlatform]:
     settings = Settings(clock="virtual", data_dir=":memory:", seed=5, keep_calls=3, keep_runs=2,
-                        postback_url="http://127.0.0.1:9/pb", retry_attempts=0)  # fmt: skip
+                        keep_saved_mms=2, postback_url="http://127.0.0.1:9/pb",
+                        retry_attempts=0)  # fmt: skip
     with MockPlatform(settings) as found:
         yield found
 
@@ -76,3 +82,34 @@ def test_decided_moderation_items_go_after_keep_days(platform: MockPlatform) -> 
     prune(platform)
     states = {item["id"]: item["state"] for item in platform.inbox.items(state=None)}
     assert states == {second["moderation_id"]: "pending"}  # the pending one stays, however old
+
+
+def test_saved_mms_beyond_the_newest_keep_saved_mms_go_whatever_their_age(
+    platform: MockPlatform,
+) -> None:
+    slide = "<SLIDE><IMAGE><URL>http://www.example.com/1.jpg</URL></IMAGE></SLIDE>"
+    for n in range(4):
+        call(platform, "saveMMS", f"<NAME>n{n}</NAME><SUBJECT>s</SUBJECT>{slide}")
+    first = platform.api.saved.ids()
+    platform.advance(30 * DAY)  # old, but among the newest two: kept
+    prune(platform)
+    assert platform.api.saved.ids() == first[2:]
+    reply = call(platform, "sendSavedMMS", f"<MMSID>{first[0]}</MMSID><TO>15551230099</TO>"
+                 "<FROM>60856</FROM>")  # fmt: skip
+    assert b"<ERRORCODE>E241</ERRORCODE>" in reply  # pruned: unknown now, as documented
+
+
+def test_removed_inbox_marks_go_with_their_mms_mo(platform: MockPlatform) -> None:
+    sent = platform.inbox.mms_mo("16315551234", "74700", ["http://127.0.0.1:9/a.jpg"])
+    inbox_id = sent["tracking_id"]
+    platform.run_until_idle()
+    reply = call(platform, "removeMMSInboxMessage", f"<MMSINBOXID>{inbox_id}</MMSINBOXID>")
+    assert b"<STATUS>Success</STATUS>" in reply
+    count = "SELECT COUNT(*) AS n FROM mms_inbox_removed"
+    platform.advance(6 * DAY)
+    prune(platform)
+    assert platform.store.execute(count) == [{"n": 1}]
+    platform.advance(2 * DAY)
+    prune(platform)
+    assert platform.store.execute(count) == [{"n": 0}]
+    assert platform.postbacks(tracking_id=inbox_id) == []  # its N401 went the same round
