@@ -484,3 +484,11 @@ def test_routing_rules_are_listed_escaped(client: FlaskClient, platform: MockPla
     assert "1 routing rule (checked after the magic numbers" in page
     assert "sms-not-delivered" in page
     assert "<b>" not in page
+
+
+def test_the_settings_page_states_the_retention(
+    client: FlaskClient, platform: MockPlatform
+) -> None:
+    platform.configure(keep_calls=0, keep_runs=500, keep_days=3)
+    page = html(client, "/settings")
+    assert "100000 postbacks, all API calls, 500 runs, 100000 saved MMS, 3 days" in page
